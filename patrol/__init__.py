@@ -1,0 +1,44 @@
+"""Patrol: server software inventory, OSV scans, signed webhooks and Slack."""
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, entry_points, version
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+try:
+    __version__ = version("patrol")
+except PackageNotFoundError:  # running from a checkout that was not installed
+    __version__ = "0.0.0"
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Patrol app: core API, then every installed extension.
+
+    `config` overrides what `patrol.config.from_env` reads (tests pass theirs).
+    Extensions register under the `patrol.extensions` entry point group; the
+    core never imports them, which keeps the dependency pointing one way.
+    """
+    from patrol import api, cli, config as settings, db
+    from patrol.scanning import workers
+
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
+    app.config.update(settings.from_env())
+    app.config.update(config or {})
+    app.config["PATROL_VERSION"] = __version__
+    db.init_app(app)
+    api.init_app(app)
+    workers.init_app(app)
+    cli.init_app(app)
+    _load_extensions(app)
+    return app
+
+
+def _load_extensions(app: Flask) -> None:
+    wanted = app.config.get("EXTENSIONS")
+    for entry in entry_points(group="patrol.extensions"):
+        if wanted is None or entry.name in wanted:
+            entry.load()(app)

@@ -1,0 +1,1 @@
+"""OSV advisories: import, version order, range evaluation."""

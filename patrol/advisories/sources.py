@@ -1,0 +1,62 @@
+"""Where OSV records come from: JSON files, folders of them, osv.dev zips."""
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+class SourceError(ValueError):
+    """A path that holds no readable OSV data."""
+
+
+def read(paths: list[str | Path]) -> Iterator[tuple[str, object]]:
+    """Yield (where, parsed JSON) for every record under the paths."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from _folder(path)
+        elif path.suffix == ".zip":
+            yield from _zip(path)
+        elif path.is_file():
+            yield str(path), _json(path.read_bytes(), str(path))
+        else:
+            raise SourceError(f"{path}: no such file or folder")
+
+
+def count(paths: list[str | Path]) -> int:
+    """How many records `read` will yield, for a progress bar."""
+    total = 0
+    for path in map(Path, paths):
+        if path.is_dir():
+            total += sum(1 for _ in path.rglob("*.json"))
+        elif path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                total += sum(1 for n in archive.namelist() if n.endswith(".json"))
+        else:
+            total += 1
+    return total
+
+
+def _folder(path: Path) -> Iterator[tuple[str, object]]:
+    for file in sorted(path.rglob("*.json")):
+        yield str(file), _json(file.read_bytes(), str(file))
+
+
+def _zip(path: Path) -> Iterator[tuple[str, object]]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise SourceError(f"{path}: not a zip file") from exc
+    with archive:
+        for name in archive.namelist():
+            if name.endswith(".json"):
+                yield f"{path}:{name}", _json(archive.read(name), f"{path}:{name}")
+
+
+def _json(raw: bytes, where: str) -> object:
+    """Parsed JSON, or None for a file that is not JSON (reported, not fatal)."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None

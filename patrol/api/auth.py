@@ -1,0 +1,30 @@
+"""Who is calling: query `key`/`secret` (the PHP SDK) or HTTP Basic."""
+from __future__ import annotations
+
+from flask import g, request
+
+from patrol import credentials, db
+from patrol.errors import Unauthorized
+from patrol.models import Account
+
+
+def authenticate_request() -> None:
+    """`before_request` hook for API blueprints: sets `g.account` or raises 401."""
+    key, secret = _presented_credentials()
+    if not key or not secret:
+        raise Unauthorized("Give your API key and secret (query key/secret or HTTP Basic).")
+    account = credentials.authenticate(db.session(), key, secret)
+    if account is None:
+        raise Unauthorized("That API key and secret are not valid.")
+    g.account = account
+
+
+def current_account() -> Account:
+    return g.account
+
+
+def _presented_credentials() -> tuple[str | None, str | None]:
+    auth = request.authorization
+    if auth is not None and auth.type == "basic":
+        return auth.username, auth.password
+    return request.args.get("key"), request.args.get("secret")

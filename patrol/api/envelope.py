@@ -1,0 +1,100 @@
+"""The contract's envelopes: `{"data": ...}` and `{"error": {...}}`.
+
+Every error, ours or Werkzeug's, leaves as the error envelope; an
+unexpected exception is logged and answered as a bare 500 envelope.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from patrol.errors import Invalid, PatrolError
+
+MAX_PER_PAGE = 200
+
+
+def ok(data: Any, status: int = 200, meta: dict | None = None) -> tuple[Response, int]:
+    body: dict[str, Any] = {"data": data}
+    if meta is not None:
+        body["meta"] = meta
+    return jsonify(body), status
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    err: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        err["fields"] = fields
+    return {"error": err}
+
+
+def page_args() -> tuple[int, int]:
+    """`?page=N&per_page=M` with the contract's defaults and bounds."""
+    try:
+        page = int(request.args.get("page", 1))
+        per_page = int(request.args.get("per_page", 50))
+    except ValueError as exc:
+        raise Invalid("page and per_page must be whole numbers.",
+                      fields={"page": "must be a whole number"}) from exc
+    if page < 1 or per_page < 1:
+        raise Invalid("page and per_page start at 1.", fields={"page": "must be 1 or more"})
+    return page, min(per_page, MAX_PER_PAGE)
+
+
+def page_meta(page: int, per_page: int, total: int) -> dict:
+    return {"page": page, "per_page": per_page, "total": total}
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
+def _patrol_error(exc: PatrolError):
+    return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+
+
+def _http_error(exc: HTTPException):
+    code = _HTTP_CODES.get(exc.code or 500, "error")
+    message = exc.description or exc.name
+    if exc.code == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        message = f"The request body is larger than the limit of {limit} bytes."
+    response = jsonify(error_body(code, message))
+    if exc.code == 405 and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response, exc.code or 500
+
+
+def _unexpected(exc: Exception):
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return jsonify(error_body("internal_error", "Something went wrong on our side.")), 500
+
+
+def is_api_request() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    """App-level handlers, so unrouted paths (404, 405) under /api get the envelope too.
+
+    Pages outside /api keep Flask's own error handling (the web app adds its pages).
+    """
+
+    def handle(exc: Exception):
+        if not is_api_request():
+            return exc if isinstance(exc, HTTPException) else _unexpected(exc)
+        if isinstance(exc, PatrolError):
+            return _patrol_error(exc)
+        if isinstance(exc, HTTPException):
+            return _http_error(exc)
+        return _unexpected(exc)
+
+    app.register_error_handler(Exception, handle)

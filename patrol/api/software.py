@@ -1,0 +1,62 @@
+"""A server's installed software and the known issues of each item."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, request
+from sqlalchemy import select
+
+from patrol import db, serialize, servers
+from patrol.api.auth import current_account
+from patrol.api.envelope import ok
+from patrol.errors import NotFound
+from patrol.inventory.buckets import live_software
+from patrol.models import Issue, Software
+
+bp = Blueprint("api_software", __name__)
+
+
+def _server(server_id: int):  # noqa: ANN202
+    return servers.get(db.session(), current_account(), server_id)
+
+
+@bp.get("/servers/<int:server_id>/software")
+def listing(server_id: int):
+    session, server = db.session(), _server(server_id)
+    items = live_software(session, server.id)
+    shaped = [serialize.software(item) for item in items]
+    if request.args.get("scope") == "exploits":
+        by_item = _open_issues_by_item(session, server.id)
+        for entry, item in zip(shaped, items, strict=True):
+            entry["exploits"] = by_item.get((item.name, item.location or ""), [])
+    return ok(shaped)
+
+
+@bp.get("/servers/<int:server_id>/software/<int:software_id>")
+def show(server_id: int, software_id: int):
+    return ok(serialize.software(_item(server_id, software_id)))
+
+
+@bp.get("/servers/<int:server_id>/software/<int:software_id>/exploits")
+def exploits(server_id: int, software_id: int):
+    item = _item(server_id, software_id)
+    by_item = _open_issues_by_item(db.session(), item.server_id)
+    return ok(by_item.get((item.name, item.location or ""), []))
+
+
+def _item(server_id: int, software_id: int) -> Software:
+    server = _server(server_id)
+    item = db.session().get(Software, software_id)
+    if item is None or item.server_id != server.id:
+        raise NotFound("Software does not exist")
+    return item
+
+
+def _open_issues_by_item(session, server_id: int) -> dict[tuple[str, str], list[dict]]:  # noqa: ANN001
+    rows = session.scalars(
+        select(Issue).where(Issue.server_id == server_id, Issue.resolved_at.is_(None))
+    ).unique()
+    grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.software_name, row.software_location)].append(serialize.issue(row))
+    return grouped

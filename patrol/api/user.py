@@ -1,0 +1,16 @@
+"""GET /user: who the credentials belong to."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from patrol.api.auth import current_account
+from patrol.api.envelope import ok
+from patrol.clock import iso
+
+bp = Blueprint("api_user", __name__)
+
+
+@bp.get("/user")
+def show():
+    account = current_account()
+    return ok({"id": account.id, "email": account.email, "created_at": iso(account.created_at)})

@@ -1,0 +1,75 @@
+"""Threads that run beside the web app: scan workers, the scheduler, and
+whatever extensions add (webhook delivery). `patrol serve` starts them."""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+
+class Loop:
+    """Runs `tick` when woken, or every `interval` seconds at the latest.
+
+    `tick` returns True when it did work, so a busy loop drains its queue
+    without waiting; an exception is logged and the loop goes on.
+    """
+
+    def __init__(self, name: str, tick: Callable[[], bool | None], interval: float) -> None:
+        self.name, self.tick, self.interval = name, tick, interval
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                busy = self.tick()
+            except Exception:  # noqa: BLE001 - a background loop must survive anything
+                log.exception("%s: tick failed", self.name)
+                busy = False
+            if not busy:
+                self._wake.wait(self.interval)
+
+
+class Background:
+    def __init__(self) -> None:
+        self.loops: list[Loop] = []
+        self.started = False
+
+    def add(self, loop: Loop) -> Loop:
+        self.loops.append(loop)
+        if self.started:
+            loop.start()
+        return loop
+
+    def start(self) -> None:
+        self.started = True
+        for loop in self.loops:
+            loop.start()
+
+    def stop(self) -> None:
+        for loop in self.loops:
+            loop.stop()
+        self.started = False
+
+
+def get(app: Flask) -> Background:
+    return app.extensions.setdefault("patrol.background", Background())

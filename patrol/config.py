@@ -1,0 +1,80 @@
+"""Configuration: the only module that reads the environment.
+
+Every setting has a safe default so that `patrol serve --demo` runs with
+nothing set. Names follow the contract (`../shared/spec/api.md`).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,36000"
+OSV_BUCKET_URL = "https://osv-vulnerabilities.storage.googleapis.com"
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from exc
+
+
+def _list(env: Mapping[str, str], name: str, default: str = "") -> list[str]:
+    return [part.strip() for part in env.get(name, default).split(",") if part.strip()]
+
+
+def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read every Patrol setting from `env` (the process environment by default)."""
+    env = os.environ if env is None else env
+    public_url = env.get("PATROL_PUBLIC_URL", "").rstrip("/") or None
+    return {
+        "DATABASE_URL": env.get("PATROL_DATABASE_URL") or None,
+        "SECRET_KEY": env.get("PATROL_SECRET_KEY") or None,
+        "PUBLIC_URL": public_url,
+        "API_URL": env.get("PATROL_API_URL") or (public_url + "/api" if public_url else None),
+        "MAX_CONTENT_LENGTH": _int(env, "PATROL_MAX_BODY_BYTES", 5 * 1024 * 1024),
+        "SCAN_INTERVAL": _int(env, "PATROL_SCAN_INTERVAL", 86400),
+        "SCAN_WORKERS": _int(env, "PATROL_SCAN_WORKERS", 2),
+        "SCHEDULER_TICK": _float(env, "PATROL_SCHEDULER_TICK", 30.0),
+        "ADVISORY_SOURCE_URL": env.get("PATROL_ADVISORY_URL", OSV_BUCKET_URL).rstrip("/"),
+        "WEBHOOK_ALLOWED_NETWORKS": _list(env, "PATROL_WEBHOOK_ALLOWED_NETWORKS"),
+        "WEBHOOK_CONNECT_TIMEOUT": _float(env, "PATROL_WEBHOOK_CONNECT_TIMEOUT", 5.0),
+        "WEBHOOK_TIMEOUT": _float(env, "PATROL_WEBHOOK_TIMEOUT", 15.0),
+        "WEBHOOK_RETRY_SCHEDULE": [
+            float(s) for s in _list(env, "PATROL_WEBHOOK_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE)
+        ],
+        "WEBHOOK_WORKERS": _int(env, "PATROL_WEBHOOK_WORKERS", 8),
+        "WEBHOOK_MAX_SLOTS_PER_WEBHOOK": _int(env, "PATROL_WEBHOOK_MAX_SLOTS_PER_WEBHOOK", 2),
+        "WEBHOOK_DISABLE_AFTER": _int(env, "PATROL_WEBHOOK_DISABLE_AFTER", 5 * 86400),
+        "RETENTION_DAYS": _int(env, "PATROL_RETENTION_DAYS", 30),
+        "SLACK_SIGNING_SECRET": env.get("SLACK_SIGNING_SECRET") or None,
+        "SLACK_BOT_TOKEN": env.get("SLACK_BOT_TOKEN") or None,
+        "SLACK_CLIENT_ID": env.get("SLACK_CLIENT_ID") or None,
+        "SLACK_CLIENT_SECRET": env.get("SLACK_CLIENT_SECRET") or None,
+        "SLACK_API_URL": env.get("SLACK_API_URL", "https://slack.com/api/"),
+        "SLACK_MIN_INTERVAL": _float(env, "PATROL_SLACK_MIN_INTERVAL", 1.0),
+    }
+
+
+def collector_from_env(env: Mapping[str, str] | None = None) -> dict[str, str | None]:
+    """What `patrol push` needs on a monitored server."""
+    env = os.environ if env is None else env
+    return {
+        "url": env.get("PATROL_URL"),
+        "key": env.get("PATROL_KEY"),
+        "secret": env.get("PATROL_SECRET"),
+    }

@@ -1,0 +1,76 @@
+"""The demo: a real account, server and scan a newcomer can look at at once.
+
+The same data serves the tests, so the demo cannot quietly rot.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from patrol import accounts, credentials, servers
+from patrol.advisories import importer, sources
+from patrol.collectors import parser_for
+from patrol.db import Database
+from patrol.inventory import buckets, software_input
+from patrol.models import Account, Server
+from patrol.scanning import jobs
+
+HERE = Path(__file__).parent
+ADVISORIES = HERE / "advisories"
+DATA = HERE / "data"
+EMAIL = "demo@patrol.example"
+PASSWORD = "patrol-demo"
+SERVER = "web1.example.com"
+# Bucket key → (demo file, where the file would live on the server).
+LOCKFILES = {
+    "composer": ("composer.lock", "/var/www/shop/composer.lock"),
+    "npm": ("package-lock.json", "/var/www/shop/package-lock.json"),
+    "python": ("requirements.txt", "/srv/api/requirements.txt"),
+}
+
+
+@dataclass(frozen=True)
+class Demo:
+    email: str
+    password: str
+    key: str
+    secret: str
+    server_id: int
+    scan_id: int
+
+
+def lockfile_items(bucket: str) -> list[dict]:
+    name, location = LOCKFILES[bucket]
+    return parser_for(name)((DATA / name).read_text(), location)
+
+
+def extra_items() -> list[dict]:
+    """One more vulnerable package, for trying out "a new issue appears"."""
+    return json.loads((DATA / "extra.json").read_text())
+
+
+def import_advisories(db: Database) -> importer.Report:
+    return importer.import_records(db, sources.read([ADVISORIES]))
+
+
+def set_up(db: Database) -> Demo:
+    """Account, fresh credential, server with pushed lock files, one scan run."""
+    import_advisories(db)
+    with db.session() as session:
+        account = session.scalar(select(Account).where(Account.email == EMAIL))
+        if account is None:
+            account, issued = accounts.create(session, EMAIL, PASSWORD)
+        else:
+            issued = credentials.issue(session, account, label="demo")
+        server = session.scalar(select(Server).where(Server.account_id == account.id, Server.name == SERVER))
+        server = server or servers.create(session, account, SERVER)
+        for key in LOCKFILES:
+            buckets.put(session, server, key, software_input.parse(lockfile_items(key)), None)
+        scan = jobs.start(session, server, "manual")
+        scan.lease_until = None
+        ids = (account.email, issued.key, issued.secret, server.id, scan.id)
+    jobs.run(db, ids[4])
+    return Demo(ids[0], PASSWORD, ids[1], ids[2], ids[3], ids[4])

@@ -1,0 +1,1 @@
+"""Servers' software: what collectors push, and what a scan reads."""

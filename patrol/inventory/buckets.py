@@ -1,0 +1,100 @@
+"""Buckets: replaced whole on each push; a server's software is its live ones."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from patrol.clock import now
+from patrol.errors import Invalid, NotFound
+from patrol.inventory.software_input import SoftwareInput
+from patrol.models import Bucket, Server, Software
+
+MAX_EXPIRE = 10 * 365 * 86400
+
+
+def live_filter(moment: datetime):  # noqa: ANN201 - a SQL expression
+    return or_(Bucket.expires_at.is_(None), Bucket.expires_at > moment)
+
+
+def parse_expire(value: object) -> int | None:
+    if value in (None, "", 0, "0"):
+        return None
+    try:
+        seconds = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise Invalid("expire must be a number of seconds.", fields={"expire": "seconds"}) from exc
+    if not 0 < seconds <= MAX_EXPIRE:
+        raise Invalid("expire is out of range.", fields={"expire": f"1 to {MAX_EXPIRE} seconds"})
+    return seconds
+
+
+def validate_key(key: str) -> str:
+    if not key or len(key) > 100:
+        raise Invalid("A bucket key is 1 to 100 characters.", fields={"key": "1 to 100 characters"})
+    return key
+
+
+def put(
+    session: Session, server: Server, key: str, items: list[SoftwareInput], expire: int | None
+) -> Bucket:
+    """Create or replace the bucket `key` with exactly these items."""
+    bucket = session.scalar(
+        select(Bucket).where(Bucket.server_id == server.id, Bucket.key == validate_key(key))
+    )
+    moment = now()
+    if bucket is None:
+        bucket = Bucket(server_id=server.id, key=key, created_at=moment)
+        session.add(bucket)
+        session.flush()
+    else:
+        session.execute(delete(Software).where(Software.bucket_id == bucket.id))
+    bucket.expire = expire
+    bucket.expires_at = moment + timedelta(seconds=expire) if expire else None
+    bucket.updated_at = moment
+    session.add_all(_software_rows(bucket, items))
+    session.flush()
+    session.expire(bucket, ["software"])
+    return bucket
+
+
+def _software_rows(bucket: Bucket, items: list[SoftwareInput]) -> list[Software]:
+    return [
+        Software(
+            bucket_id=bucket.id,
+            server_id=bucket.server_id,
+            name=item.name,
+            version=item.version,
+            location=item.location,
+            parent=item.parent,
+            ecosystem=item.ecosystem,
+            source_name=item.source_name,
+            source_version=item.source_version,
+        )
+        for item in items
+    ]
+
+
+def get(session: Session, server: Server, key: str) -> Bucket:
+    bucket = session.scalar(select(Bucket).where(Bucket.server_id == server.id, Bucket.key == key))
+    if bucket is None:
+        raise NotFound("Bucket does not exist")
+    return bucket
+
+
+def remove(session: Session, server: Server, key: str) -> None:
+    session.delete(get(session, server, key))
+    session.flush()
+
+
+def live_software(session: Session, server_id: int) -> list[Software]:
+    """The union of the server's unexpired buckets."""
+    return list(
+        session.scalars(
+            select(Software)
+            .join(Bucket, Software.bucket_id == Bucket.id)
+            .where(Software.server_id == server_id, live_filter(now()))
+            .order_by(Software.id)
+        )
+    )

@@ -1,0 +1,48 @@
+"""Which OSV ecosystem a pushed software item belongs to.
+
+Collectors may say so with `e`; older PatrolServer collectors do not, so
+the ecosystem is inferred from the shapes they send.
+"""
+from __future__ import annotations
+
+import re
+
+KNOWN = {"packagist": "Packagist", "npm": "npm", "pypi": "PyPI", "debian": "Debian"}
+_VENDOR_PACKAGE = re.compile(r"^[a-z0-9]([_.-]?[a-z0-9]+)*/[a-z0-9](([_.]|-{1,2})?[a-z0-9]+)*$")
+_PYPI_LOCATIONS = ("requirements", "poetry.lock", "uv.lock", "pipfile.lock", "site-packages")
+
+
+def normalise(explicit: str) -> str | None:
+    """`packagist` → `Packagist`, `debian:12` → `Debian:12`; unknown → None."""
+    base, _, release = explicit.strip().partition(":")
+    name = KNOWN.get(base.lower())
+    if name is None:
+        return None
+    return f"{name}:{release}" if release and name == "Debian" else name
+
+
+def infer(name: str, location: str | None, explicit: str | None = None) -> str | None:
+    """The ecosystem of one item, or None when it maps to none (kept, not matched)."""
+    if explicit:
+        return normalise(explicit)
+    location = (location or "").lower()
+    if name.startswith("npm/") or location.endswith(("package-lock.json", "package.json")):
+        return "npm"
+    if location.endswith(("composer.lock", "composer.json")) and _VENDOR_PACKAGE.match(name.lower()):
+        return "Packagist"
+    if any(marker in location for marker in _PYPI_LOCATIONS):
+        return "PyPI"
+    if location == "/":
+        return "Debian"
+    return None
+
+
+def package_name(name: str, ecosystem: str | None) -> str:
+    """The name as advisories spell it: `npm/lodash` → `lodash`, PyPI per PEP 503."""
+    if ecosystem == "npm" and name.startswith("npm/"):
+        return name[4:]
+    if ecosystem == "PyPI":
+        return re.sub(r"[-_.]+", "-", name).lower()
+    if ecosystem == "Packagist":
+        return name.lower()
+    return name

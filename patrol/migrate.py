@@ -1,0 +1,53 @@
+"""Schema migrations through Alembic, for the core and every extension."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask
+
+from patrol.db import get_db
+
+CORE_VERSIONS = Path(__file__).parent / "migrations" / "versions"
+
+
+def add_versions(app: Flask, folder: Path) -> None:
+    """Extensions call this so that `upgrade` runs their migrations too."""
+    app.extensions.setdefault("patrol.migrations", []).append(folder)
+
+
+def _config(app: Flask) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    folders = [CORE_VERSIONS, *app.extensions.get("patrol.migrations", [])]
+    config.set_main_option("version_locations", " ".join(str(f) for f in folders))
+    config.set_main_option("path_separator", "space")
+    return config
+
+
+def upgrade(app: Flask) -> None:
+    config = _config(app)
+    with get_db(app).engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "heads")
+
+
+def is_current(app: Flask) -> bool:
+    """True when the database is at every head already."""
+    heads = set(ScriptDirectory.from_config(_config(app)).get_heads())
+    with get_db(app).engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+
+def revision(app: Flask, message: str, folder: Path | None = None, head: str = "heads") -> None:
+    """Autogenerate a migration (a developer's tool)."""
+    config = _config(app)
+    with get_db(app).engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.revision(
+            config, message=message, autogenerate=True, head=head,
+            version_path=str(folder) if folder else None,
+        )

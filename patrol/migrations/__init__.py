@@ -1,0 +1,1 @@
+"""Alembic migrations. Extensions add version folders of their own."""

@@ -1,0 +1,20 @@
+"""Patrol's core tables. Extensions (webhooks, bot) add their own."""
+from patrol.models.accounts import Account, Credential
+from patrol.models.advisories import Advisory, AdvisoryPackage
+from patrol.models.events import Event
+from patrol.models.scans import TRIGGERS, Issue, Scan
+from patrol.models.servers import Bucket, Server, Software
+
+__all__ = [
+    "Account",
+    "Advisory",
+    "AdvisoryPackage",
+    "Bucket",
+    "Credential",
+    "Event",
+    "Issue",
+    "Scan",
+    "Server",
+    "Software",
+    "TRIGGERS",
+]

@@ -1,0 +1,1 @@
+"""Scans: matching software against advisories, as background jobs."""

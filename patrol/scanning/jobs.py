@@ -1,0 +1,144 @@
+"""The life of a scan: start, claim, run, finish or fail.
+
+A `running` scan row is its own job. Workers claim it with a lease; a lease
+that runs out (the worker died) makes it claimable again. Results, issue
+changes and the events that report them commit in one transaction.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from patrol import events
+from patrol.clock import now
+from patrol.db import Database
+from patrol.errors import AlreadyScanning
+from patrol.inventory.buckets import live_software
+from patrol.models import Issue, Scan, Server
+from patrol.scanning import matcher
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+
+
+def start(session: Session, server: Server, trigger: str) -> Scan:
+    """Insert a running scan and its `scan_started` event; 409 if one runs."""
+    scan = Scan(server_id=server.id, trigger=trigger, status="running", started_at=now())
+    try:
+        with session.begin_nested():
+            session.add(scan)
+            session.flush()
+    except IntegrityError as exc:
+        raise AlreadyScanning(f"{server.name} is already being scanned.") from exc
+    events.record(session, server.account_id, events.SCAN_STARTED, server=server, scan=scan)
+    return scan
+
+
+def is_scanning(session: Session, server: Server) -> bool:
+    running = select(Scan.id).where(Scan.server_id == server.id, Scan.status == "running")
+    return session.scalar(running.limit(1)) is not None
+
+
+def claim(db: Database, limit: int) -> list[int]:
+    """Lease up to `limit` running scans that no live worker holds."""
+    moment = now()
+    with db.session() as session:
+        due = (
+            select(Scan.id)
+            .where(Scan.status == "running", or_(Scan.lease_until.is_(None), Scan.lease_until < moment))
+            .order_by(Scan.id)
+            .limit(limit)
+        )
+        if db.is_postgres:
+            due = due.with_for_update(skip_locked=True)
+        ids = list(session.scalars(due))
+        if ids:
+            session.execute(
+                update(Scan).where(Scan.id.in_(ids)).values(lease_until=moment + LEASE)
+            )
+        return ids
+
+
+def run(db: Database, scan_id: int) -> None:
+    """Run a claimed scan to its end; a failure is recorded, never raised."""
+    try:
+        with db.session() as session:
+            _finish(session, scan_id)
+    except Exception as exc:  # noqa: BLE001 - any failure must end the scan visibly
+        log.exception("scan %s failed", scan_id)
+        with db.session() as session:
+            _fail(session, scan_id, f"{type(exc).__name__}: {exc}"[:500])
+
+
+def _finish(session: Session, scan_id: int) -> None:
+    scan = session.get(Scan, scan_id, with_for_update=True)
+    if scan is None or scan.status != "running":
+        return
+    server = session.get(Server, scan.server_id)
+    findings = matcher.find(session, live_software(session, server.id))
+    new, resolved, total = _apply(session, scan, findings)
+    scan.status, scan.finished_at, scan.lease_until = "finished", now(), None
+    scan.issue_count, scan.new_issue_count, scan.resolved_issue_count = total, len(new), resolved
+    counts = {"issues": total, "new": len(new), "resolved": resolved}
+    if new:
+        events.record(
+            session, server.account_id, events.NEW_SERVER_ISSUES,
+            server=server, scan=scan, issues=new, counts=counts,
+        )
+    events.record(session, server.account_id, events.SCAN_FINISHED, server=server, scan=scan, counts=counts)
+
+
+def _apply(session: Session, scan: Scan, findings: list[matcher.Finding]) -> tuple[list[Issue], int, int]:
+    """Diff the findings against the open issues: open new ones, resolve gone ones."""
+    open_rows = session.scalars(
+        select(Issue).where(Issue.server_id == scan.server_id, Issue.resolved_at.is_(None))
+    )
+    previous = {(row.advisory_id, row.software_name, row.software_location): row for row in open_rows}
+    current = {finding.identity: finding for finding in findings}
+    moment = now()
+    new = [_open_issue(scan, finding, moment) for key, finding in current.items() if key not in previous]
+    session.add_all(new)
+    for key, row in previous.items():
+        if key in current:
+            _refresh(row, current[key])
+        else:
+            row.resolved_at, row.resolved_scan_id = moment, scan.id
+    session.flush()
+    resolved = sum(1 for key in previous if key not in current)
+    return new, resolved, len(current)
+
+
+def _open_issue(scan: Scan, finding: matcher.Finding, moment) -> Issue:  # noqa: ANN001
+    return Issue(
+        server_id=scan.server_id,
+        advisory=finding.advisory,
+        advisory_id=finding.advisory.id,
+        software_name=finding.software.name,
+        software_version=finding.software.version,
+        software_location=finding.software.location or "",
+        ecosystem=finding.software.ecosystem,
+        fixed_in=finding.fixed_in,
+        severity=finding.advisory.severity,
+        first_seen_at=moment,
+        first_scan_id=scan.id,
+    )
+
+
+def _refresh(row: Issue, finding: matcher.Finding) -> None:
+    row.software_version = finding.software.version
+    row.fixed_in = finding.fixed_in
+    row.severity = finding.advisory.severity
+
+
+def _fail(session: Session, scan_id: int, reason: str) -> None:
+    scan = session.get(Scan, scan_id)
+    if scan is None or scan.status != "running":
+        return
+    scan.status, scan.finished_at, scan.lease_until, scan.error = "failed", now(), None, reason
+    server = session.get(Server, scan.server_id)
+    counts = {"issues": scan.issue_count, "new": 0, "resolved": 0}
+    events.record(session, server.account_id, events.SCAN_FINISHED, server=server, scan=scan, counts=counts)

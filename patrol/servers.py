@@ -1,0 +1,62 @@
+"""Servers of an account."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from patrol.errors import AlreadyExists, Invalid, NotFound
+from patrol.models import Account, Server
+
+MAX_NAME = 253
+
+
+def validate_name(name: object) -> str:
+    text = name.strip() if isinstance(name, str) else ""
+    if not text or len(text) > MAX_NAME or any(ch.isspace() for ch in text):
+        raise Invalid(
+            "A server needs a domain or host name (no spaces, at most 253 characters).",
+            fields={"domain": "a host name such as web1.example.com"},
+        )
+    return text
+
+
+def create(session: Session, account: Account, name: object) -> Server:
+    server = Server(account_id=account.id, name=validate_name(name))
+    session.add(server)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise AlreadyExists(f"A server named {server.name} already exists.") from exc
+    return server
+
+
+def get(session: Session, account: Account, server_id: int | str) -> Server:
+    """The account's server, or NotFound for a missing *or foreign* id."""
+    try:
+        wanted = int(server_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound("Server does not exist") from exc
+    server = session.get(Server, wanted)
+    if server is None or server.account_id != account.id:
+        raise NotFound("Server does not exist")
+    return server
+
+
+def by_name(session: Session, account: Account, name: str) -> Server:
+    server = session.scalar(
+        select(Server).where(Server.account_id == account.id, Server.name == name.strip())
+    )
+    if server is None:
+        raise NotFound(f"No server named {name}.")
+    return server
+
+
+def listing(session: Session, account: Account) -> list[Server]:
+    return list(session.scalars(select(Server).where(Server.account_id == account.id).order_by(Server.id)))
+
+
+def remove(session: Session, server: Server) -> None:
+    session.delete(server)
+    session.flush()

@@ -1,0 +1,111 @@
+"""Fixtures after Flask's tutorial: app, client, runner, plus factories.
+
+Every test gets a fresh database: a SQLite file by default, or a PostgreSQL
+database when PATROL_DATABASE_URL points at one (.ci/run does both).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from patrol import accounts, config, create_app, servers
+from patrol.db import get_db
+from tests.support import databases
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def database_factory(tmp_path_factory):
+    made = databases.factory(config.from_env()["DATABASE_URL"], tmp_path_factory.mktemp("db"))
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def database_url(database_factory):
+    url = database_factory.new()
+    yield url
+    database_factory.drop(url)
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path) -> dict:
+    """What each test's app runs with; a test may change it before `app` is built."""
+    return {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "TESTING": True,
+        "SCAN_WORKERS": 1,
+        "WEBHOOK_ALLOWED_NETWORKS": ["127.0.0.0/8", "::1/128"],
+        "WEBHOOK_RETRY_SCHEDULE": [0.2, 0.4, 0.8],
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    made = create_app(app_config)
+    yield made
+    from patrol import background
+
+    background.get(made).stop()
+    get_db(made).dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    return get_db(app)
+
+
+@dataclass
+class Caller:
+    """An account and the credentials to call the API as it."""
+
+    account_id: int
+    email: str
+    key: str
+    secret: str
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        return (self.key, self.secret)
+
+    @property
+    def query(self) -> dict[str, str]:
+        return {"key": self.key, "secret": self.secret}
+
+
+@pytest.fixture
+def make_account(db):
+    counter = iter(range(1, 10_000))
+
+    def make(email: str | None = None, password: str | None = None) -> Caller:
+        with db.session() as session:
+            account, issued = accounts.create(session, email or f"user{next(counter)}@example.com", password)
+            return Caller(account.id, account.email, issued.key, issued.secret)
+
+    return make
+
+
+@pytest.fixture
+def make_server(db):
+    def make(owner: Caller, name: str = "web1.example.com") -> int:
+        from patrol.models import Account
+
+        with db.session() as session:
+            return servers.create(session, session.get(Account, owner.account_id), name).id
+
+    return make

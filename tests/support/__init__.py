@@ -1,0 +1,1 @@
+"""Helpers that tests share: local stand-ins for the services Patrol talks to."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Protocol
 
 from flask import Flask
 
@@ -49,12 +50,20 @@ class Loop:
                 self._wake.wait(self.interval)
 
 
+class Service(Protocol):
+    """Anything that runs in the background: a Loop, or a component of loops."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 class Background:
     def __init__(self) -> None:
-        self.loops: list[Loop] = []
+        self.loops: list[Service] = []
         self.started = False
 
-    def add(self, loop: Loop) -> Loop:
+    def add(self, loop: Service) -> Service:
         self.loops.append(loop)
         if self.started:
             loop.start()

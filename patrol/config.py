@@ -58,6 +58,7 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             float(s) for s in _list(env, "PATROL_WEBHOOK_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE)
         ],
         "WEBHOOK_WORKERS": _int(env, "PATROL_WEBHOOK_WORKERS", 8),
+        "WEBHOOK_POLL_INTERVAL": _float(env, "PATROL_WEBHOOK_POLL_INTERVAL", 1.0),
         "WEBHOOK_MAX_SLOTS_PER_WEBHOOK": _int(env, "PATROL_WEBHOOK_MAX_SLOTS_PER_WEBHOOK", 2),
         "WEBHOOK_DISABLE_AFTER": _int(env, "PATROL_WEBHOOK_DISABLE_AFTER", 5 * 86400),
         "RETENTION_DAYS": _int(env, "PATROL_RETENTION_DAYS", 30),

@@ -8,18 +8,20 @@ at once after the commit.
 """
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from patrol import serialize
 from patrol.db import EVENTS_RECORDED
 from patrol.ids import random_id
-from patrol.models import Event, Issue, Scan, Server
+from patrol.models import Account, Event, Issue, Scan, Server
 
 SCAN_STARTED = "webhook.scan_started"
 NEW_SERVER_ISSUES = "webhook.new_server_issues"
 SCAN_FINISHED = "webhook.scan_finished"
 TEST = "webhook.test"
 IDENTIFIERS = (TEST, SCAN_STARTED, NEW_SERVER_ISSUES, SCAN_FINISHED)
+CHANNEL = "patrol_events"  # PostgreSQL NOTIFY channel for new events
 
 def record(
     session: Session,
@@ -31,8 +33,11 @@ def record(
     issues: list[Issue] | None = None,
     counts: dict | None = None,
     recipient: str | None = None,
+    account: Account | None = None,
 ) -> Event:
+    """Add an event row to `session`; the caller's commit publishes it."""
     payload = {
+        "account": {"id": account.id, "email": account.email} if account else None,
         "server": {"id": server.id, "name": server.name} if server else None,
         "scan": serialize.scan(scan) if scan else None,
         "issues": [serialize.issue(row) for row in issues] if issues is not None else None,
@@ -48,4 +53,7 @@ def record(
     )
     session.add(row)
     session.info[EVENTS_RECORDED] = True
+    if session.get_bind().dialect.name == "postgresql":
+        # Delivered at commit, to every process that listens (other workers).
+        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
     return row

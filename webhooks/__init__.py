@@ -1,0 +1,1 @@
+"""Outgoing webhooks: signed deliveries to generic URLs and Block Kit messages to Slack."""

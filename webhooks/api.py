@@ -1,0 +1,134 @@
+"""The webhook routes of the contract, and the event API."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app
+from sqlalchemy import and_, func, select
+
+from patrol import db
+from patrol.api import body
+from patrol.api.auth import current_account
+from patrol.api.envelope import ok, page_args, page_meta
+from patrol.models import Event
+from webhooks import addresses, service, views
+from webhooks.documents import event_document
+from webhooks.models import Delivery
+
+bp = Blueprint("api_webhooks", __name__)
+
+
+def _policy() -> addresses.AddressPolicy:
+    return addresses.AddressPolicy(current_app.config["WEBHOOK_ALLOWED_NETWORKS"])
+
+
+def _hook(webhook_id: str):  # noqa: ANN202
+    return service.get(db.session(), current_account(), webhook_id)
+
+
+def _last_deliveries(webhook_ids: list[str]) -> dict[str, Delivery]:
+    """Each webhook's newest delivery, in one query."""
+    if not webhook_ids:
+        return {}
+    newest = (
+        select(Delivery.webhook_id, func.max(Delivery.created_at).label("at"))
+        .where(Delivery.webhook_id.in_(webhook_ids))
+        .group_by(Delivery.webhook_id)
+        .subquery()
+    )
+    rows = db.session().scalars(
+        select(Delivery).join(
+            newest, and_(Delivery.webhook_id == newest.c.webhook_id, Delivery.created_at == newest.c.at)
+        )
+    )
+    return {row.webhook_id: row for row in rows}
+
+
+@bp.get("/webhooks")
+def listing():
+    hooks = service.listing(db.session(), current_account())
+    last = _last_deliveries([h.id for h in hooks])
+    return ok([views.webhook(h, last=last.get(h.id)) for h in hooks])
+
+
+@bp.post("/webhooks")
+def create():
+    session = db.session()
+    hook = service.create(session, current_account(), body.fields(), _policy())
+    session.commit()
+    return ok(views.webhook(hook, secret=True), 201)
+
+
+@bp.get("/webhooks/<webhook_id>")
+def show(webhook_id: str):
+    hook = _hook(webhook_id)
+    return ok(views.webhook(hook, last=_last_deliveries([hook.id]).get(hook.id)))
+
+
+@bp.patch("/webhooks/<webhook_id>")
+def update(webhook_id: str):
+    session = db.session()
+    hook = service.update(session, _hook(webhook_id), body.fields(), _policy())
+    session.commit()
+    return ok(views.webhook(hook))
+
+
+@bp.delete("/webhooks/<webhook_id>")
+def remove(webhook_id: str):
+    session = db.session()
+    session.delete(_hook(webhook_id))
+    session.commit()
+    return ok(True)
+
+
+@bp.post("/webhooks/<webhook_id>/test")
+def test(webhook_id: str):
+    session = db.session()
+    delivery = service.send_test(session, current_account(), _hook(webhook_id))
+    session.commit()
+    _wake()
+    return ok(views.delivery(delivery, identifier="webhook.test", with_log=False), 202)
+
+
+@bp.post("/webhooks/<webhook_id>/rotate_secret")
+def rotate_secret(webhook_id: str):
+    session = db.session()
+    hook = service.rotate_secret(_hook(webhook_id))
+    session.commit()
+    return ok(views.webhook(hook, secret=True))
+
+
+@bp.get("/webhooks/<webhook_id>/deliveries")
+def deliveries(webhook_id: str):
+    session, hook = db.session(), _hook(webhook_id)
+    page, per_page = page_args()
+    total = session.scalar(select(func.count()).where(Delivery.webhook_id == hook.id))
+    rows = session.execute(
+        select(Delivery, Event.identifier)
+        .join(Event, Event.id == Delivery.event_id)
+        .where(Delivery.webhook_id == hook.id)
+        .order_by(Delivery.created_at.desc(), Delivery.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    data = [views.delivery(row, identifier=identifier) for row, identifier in rows]
+    return ok(data, meta=page_meta(page, per_page, total))
+
+
+@bp.post("/webhooks/<webhook_id>/deliveries/<delivery_id>/redeliver")
+def redeliver(webhook_id: str, delivery_id: str):
+    session, hook = db.session(), _hook(webhook_id)
+    delivery = service.redeliver(session, hook, service.get_delivery(session, hook, delivery_id))
+    session.commit()
+    _wake()
+    return ok(views.delivery(delivery, with_log=False), 202)
+
+
+@bp.get("/webhooks/<webhook_id>/events/<event_id>")
+def event(webhook_id: str, event_id: str):
+    hook = _hook(webhook_id)
+    return ok(event_document(service.event_for(db.session(), hook, event_id), hook.id))
+
+
+def _wake() -> None:
+    engine = current_app.extensions.get("webhooks.engine")
+    if engine is not None:
+        engine.claim_loop.wake()

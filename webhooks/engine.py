@@ -1,0 +1,135 @@
+"""The delivery engine of one process: fan-out, claiming, a pool of senders.
+
+`patrol serve` runs one beside the web app; `patrol worker` runs one alone,
+for scaling out on PostgreSQL. Loops wake at once on a local commit or a
+NOTIFY from another process, and poll as a fallback.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from flask import Flask
+
+from patrol import background, events
+from patrol.clock import now
+from patrol.db import get_db
+from webhooks import addresses, fanout, outcomes, payloads, queue, retention, transport, wakeups
+from webhooks.models import FAILED
+from webhooks.slack.context import MessageContext
+
+log = logging.getLogger(__name__)
+LEASE_MARGIN = 30.0
+
+
+class Engine:
+    """A background service: `start` opens the pool and starts the loops."""
+
+    def __init__(self, app: Flask) -> None:
+        config = app.config
+        self.db = get_db(app)
+        self.config = config
+        self.concurrency = config["WEBHOOK_WORKERS"]
+        self.lease = timedelta(seconds=config["WEBHOOK_TIMEOUT"] + LEASE_MARGIN)
+        self.sender = transport.Sender(
+            addresses.AddressPolicy(config["WEBHOOK_ALLOWED_NETWORKS"]),
+            connect_timeout=config["WEBHOOK_CONNECT_TIMEOUT"],
+            total_timeout=config["WEBHOOK_TIMEOUT"],
+            user_agent=f"Patrol-Webhooks/{config['PATROL_VERSION']}",
+            pool_maxsize=max(10, self.concurrency),
+        )
+        self.pool: ThreadPoolExecutor | None = None
+        self.listener: wakeups.Listener | None = None
+        self._busy = 0
+        self._lock = threading.Lock()
+        poll = config["WEBHOOK_POLL_INTERVAL"]
+        self.fanout_loop = background.Loop("webhook-fanout", self._fan_out, poll)
+        self.claim_loop = background.Loop("webhook-claim", self._claim, poll)
+        self.purge_loop = background.Loop("webhook-purge", self._purge, 3600.0)
+
+    def start(self) -> None:
+        self.pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="webhook-send")
+        if self.db.is_postgres:
+            self.listener = wakeups.Listener(
+                self.db.url, {events.CHANNEL: self.fanout_loop.wake, wakeups.DELIVERIES: self.claim_loop.wake}
+            )
+            self.listener.start()
+        for loop in (self.fanout_loop, self.claim_loop, self.purge_loop):
+            loop.start()
+
+    def stop(self) -> None:
+        for loop in (self.fanout_loop, self.claim_loop, self.purge_loop):
+            loop.stop()
+        if self.listener is not None:
+            self.listener.stop()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+
+    def wake(self) -> None:
+        self.fanout_loop.wake()
+        self.claim_loop.wake()
+
+    def _fan_out(self) -> bool:
+        if fanout.dispatch(self.db) == 0:
+            return False
+        self.claim_loop.wake()
+        return True
+
+    def _claim(self) -> bool:
+        with self._lock:
+            free = self.concurrency - self._busy
+        if free <= 0:
+            return False
+        claimed = queue.claim(self.db, free, self.lease, self.config["WEBHOOK_MAX_SLOTS_PER_WEBHOOK"])
+        with self._lock:
+            self._busy += len(claimed)
+        for item in claimed:
+            self.pool.submit(self._deliver, item)
+        return len(claimed) == free
+
+    def _deliver(self, item: queue.Claimed) -> None:
+        try:
+            self.deliver(item)
+        except Exception:  # noqa: BLE001 - the lease brings the delivery back
+            log.exception("delivery %s crashed", item.delivery_id)
+        finally:
+            with self._lock:
+                self._busy -= 1
+            self.claim_loop.wake()
+
+    def deliver(self, item: queue.Claimed) -> None:
+        """Send one claimed delivery and record what happened."""
+        started = now()
+        try:
+            outgoing = self._request(item)
+        except Exception as exc:  # noqa: BLE001 - a message we cannot build is our bug: log it
+            log.exception("cannot build delivery %s", item.delivery_id)
+            result = transport.Result(None, "", {}, 0, "invalid_payload", f"{type(exc).__name__}: {exc}")
+            decision = outcomes.Decision(FAILED, note="Patrol could not build this message; not retried.")
+        else:
+            result = self.sender.post(item.url, outgoing.body, outgoing.headers)
+            decision = outcomes.decide(
+                item.kind, result, item.attempt, self.config["WEBHOOK_RETRY_SCHEDULE"], now(),
+                manual=item.manual,
+            )
+        pace = timedelta(seconds=self.config["SLACK_MIN_INTERVAL"]) if item.kind == "slack" else None
+        queue.finish(self.db, item, result, decision, started,
+                     disable_after=timedelta(seconds=self.config["WEBHOOK_DISABLE_AFTER"]), pace=pace)
+
+    def _request(self, item: queue.Claimed) -> payloads.Outgoing:
+        if item.kind == "slack":
+            ctx = MessageContext(
+                account_email=item.account_email,
+                webhook_description=item.description,
+                public_url=self.config.get("PUBLIC_URL"),
+                severity_counts=(item.event.get("counts") or {}).get("by_severity"),
+            )
+            return payloads.slack(item.event, ctx, item.min_severity)
+        return payloads.generic(item.format, item.webhook_id, item.secrets, item.event)
+
+    def _purge(self) -> bool:
+        retention.purge(self.db, self.config["RETENTION_DAYS"])
+        return False
+

@@ -1,0 +1,92 @@
+"""Webhooks, their deliveries (the queue) and every attempt (the log)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from patrol.clock import now
+from patrol.db import Base
+from patrol.ids import random_id
+from patrol.models.types import UTCDateTime
+
+PENDING, DELIVERING, SUCCEEDED, FAILED = "pending", "delivering", "succeeded", "failed"
+
+
+class Webhook(Base):
+    __tablename__ = "webhooks"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: random_id("wh"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    kind: Mapped[str] = mapped_column(String(10), default="generic")
+    format: Mapped[str] = mapped_column(String(10), default="json")
+    # None means the kind's default set (see webhooks.subscriptions).
+    events: Mapped[list[str] | None] = mapped_column(JSON)
+    min_severity: Mapped[str | None] = mapped_column(String(10))
+    description: Mapped[str | None] = mapped_column(String(500))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled_reason: Mapped[str | None] = mapped_column(String(500))
+    # Signing needs the secret itself (as with Svix and Stripe), so it is kept.
+    secret: Mapped[str] = mapped_column(String(100))
+    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Slack takes about one message a second per webhook: no send before this.
+    paced_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Delivery(Base):
+    """One event to one webhook; a row in the delivery queue."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        # Serves the claim query and keeps finished rows out of it.
+        Index(
+            "ix_deliveries_due",
+            "next_attempt_at",
+            sqlite_where=text("status IN ('pending', 'delivering')"),
+            postgresql_where=text("status IN ('pending', 'delivering')"),
+        ),
+        Index("ix_deliveries_webhook", "webhook_id", "created_at"),
+        Index("ix_deliveries_event", "event_id", "webhook_id", unique=True),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: random_id("dlv"))
+    webhook_id: Mapped[str] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(12), default=PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # A person asked for one more attempt: it does not restart the schedule.
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=now)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    webhook: Mapped[Webhook] = relationship()
+    log: Mapped[list[Attempt]] = relationship(
+        back_populates="delivery", order_by="Attempt.number.desc()", passive_deletes=True
+    )
+
+
+class Attempt(Base):
+    """What happened on one try: the delivery log that people read."""
+
+    __tablename__ = "delivery_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[str] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[str | None] = mapped_column(Text)
+    error_kind: Mapped[str | None] = mapped_column(String(30))
+    error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    delivery: Mapped[Delivery] = relationship(back_populates="log")

@@ -1,0 +1,42 @@
+"""The HTTP request for one delivery: a thin signed push, or a Slack message."""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from webhooks import signing, subscriptions
+from webhooks.slack import render as slack_render
+from webhooks.slack.context import MessageContext
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    body: bytes
+    headers: dict[str, str]
+
+
+def thin_body(fmt: str, webhook_id: str, event_id: str, identifier: str) -> tuple[bytes, str]:
+    """Ids and the identifier only: the receiver fetches the event itself."""
+    if fmt == "form":
+        fields = [("webhook_patrolserver", "1"), ("identifier", identifier),
+                  ("webhook_id", webhook_id), ("event_id", event_id)]
+        return urlencode(fields).encode(), "application/x-www-form-urlencoded"
+    data = {"webhook_id": webhook_id, "event_id": event_id, "identifier": identifier}
+    return json.dumps(data).encode(), "application/json"
+
+
+def generic(fmt: str, webhook_id: str, secrets: list[str], event: dict, now: float | None = None) -> Outgoing:
+    body, content_type = thin_body(fmt, webhook_id, event["id"], event["identifier"])
+    timestamp = int(time.time() if now is None else now)
+    headers = {"Content-Type": content_type, **signing.headers(secrets, event["id"], timestamp, body)}
+    return Outgoing(body, headers)
+
+
+def slack(event: dict, ctx: MessageContext, min_severity: str | None) -> Outgoing:
+    """A Block Kit message; no signature, which Slack would ignore."""
+    if event.get("issues") is not None:
+        event = {**event, "issues": subscriptions.issues_at_least(event["issues"], min_severity)}
+    payload = slack_render.render(event, ctx)
+    return Outgoing(json.dumps(payload).encode(), {"Content-Type": "application/json"})

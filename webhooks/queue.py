@@ -1,0 +1,194 @@
+"""The only code that claims and finishes deliveries.
+
+Claiming leases due deliveries (FOR UPDATE SKIP LOCKED on PostgreSQL, so
+any number of workers share the queue); a lease outlives the request
+timeout, and one that runs out because its worker died makes the delivery
+due again. First attempts sort before retries, and a webhook holds at most
+a few slots at once (one for Slack), so a dead receiver delays no one else.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.orm import Session, contains_eager
+
+from patrol.clock import now
+from patrol.db import Database
+from patrol.models import Account, Event
+from webhooks.documents import event_document
+from webhooks.models import DELIVERING, FAILED, PENDING, SUCCEEDED, Attempt, Delivery, Webhook
+from webhooks.outcomes import Decision
+from webhooks.transport import Result
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """Everything needed to send one delivery, read while it was claimed."""
+
+    delivery_id: str
+    attempt: int
+    manual: bool
+    lease_until: datetime
+    webhook_id: str
+    url: str
+    kind: str
+    format: str
+    secrets: list[str]
+    min_severity: str | None
+    description: str | None
+    account_email: str
+    event: dict
+
+
+def claim(db: Database, limit: int, lease: timedelta, per_webhook: int) -> list[Claimed]:
+    moment = now()
+    with db.session() as session:
+        candidates = _due(session, db.is_postgres, moment, limit * 4, per_webhook)
+        in_flight = _in_flight(session, {row.webhook_id for row in candidates}, moment)
+        chosen = _pick(candidates, in_flight, limit, per_webhook)
+        for row in chosen:
+            row.status, row.lease_until = DELIVERING, moment + lease
+        session.flush()
+        return [_snapshot(session, row) for row in chosen]
+
+
+def _due(session: Session, postgres: bool, moment: datetime, limit: int, per_webhook: int) -> list[Delivery]:
+    full = (
+        select(Delivery.webhook_id)
+        .join(Webhook)
+        .where(Delivery.status == DELIVERING, Delivery.lease_until > moment)
+        .group_by(Delivery.webhook_id, Webhook.kind)
+        .having(func.count() >= case((Webhook.kind == "slack", 1), else_=per_webhook))
+    )
+    query = (
+        select(Delivery)
+        .join(Webhook)
+        .options(contains_eager(Delivery.webhook))
+        .where(
+            or_(
+                and_(Delivery.status == PENDING, Delivery.next_attempt_at <= moment),
+                and_(Delivery.status == DELIVERING, Delivery.lease_until <= moment),
+            ),
+            Webhook.enabled.is_(True),
+            or_(Webhook.paced_until.is_(None), Webhook.paced_until <= moment),
+            Delivery.webhook_id.not_in(full),
+        )
+        .order_by(Delivery.attempts > 0, Delivery.next_attempt_at)
+        .limit(limit)
+    )
+    if postgres:
+        query = query.with_for_update(skip_locked=True, of=Delivery)
+    return list(session.scalars(query))
+
+
+def _in_flight(session: Session, webhook_ids: set[str], moment: datetime) -> Counter:
+    if not webhook_ids:
+        return Counter()
+    rows = session.execute(
+        select(Delivery.webhook_id, func.count())
+        .where(Delivery.webhook_id.in_(webhook_ids), Delivery.status == DELIVERING, Delivery.lease_until > moment)
+        .group_by(Delivery.webhook_id)
+    )
+    return Counter(dict(rows.all()))
+
+
+def _pick(candidates: list[Delivery], in_flight: Counter, limit: int, per_webhook: int) -> list[Delivery]:
+    chosen: list[Delivery] = []
+    for row in candidates:
+        cap = 1 if row.webhook.kind == "slack" else per_webhook
+        if len(chosen) < limit and in_flight[row.webhook_id] < cap:
+            in_flight[row.webhook_id] += 1
+            chosen.append(row)
+    return chosen
+
+
+def _snapshot(session: Session, row: Delivery) -> Claimed:
+    hook = row.webhook
+    event = session.get(Event, row.event_id)
+    account = session.get(Account, hook.account_id)
+    return Claimed(
+        delivery_id=row.id,
+        attempt=row.attempts + 1,
+        manual=row.manual,
+        lease_until=row.lease_until,
+        webhook_id=hook.id,
+        url=hook.url,
+        kind=hook.kind,
+        format=hook.format,
+        secrets=signing_secrets(hook, now()),
+        min_severity=hook.min_severity,
+        description=hook.description,
+        account_email=account.email,
+        event=event_document(event, hook.id),
+    )
+
+
+def signing_secrets(hook: Webhook, moment: datetime) -> list[str]:
+    """The current secret, and the previous one while its rotation window lasts."""
+    secrets = [hook.secret]
+    if hook.previous_secret and hook.previous_secret_until and hook.previous_secret_until > moment:
+        secrets.append(hook.previous_secret)
+    return secrets
+
+
+def finish(
+    db: Database, claimed: Claimed, result: Result, decision: Decision, started_at: datetime,
+    *, disable_after: timedelta, pace: timedelta | None = None,
+) -> None:
+    """Log the attempt and move the delivery (and maybe its webhook) on."""
+    moment = now()
+    with db.session() as session:
+        session.add(_attempt(claimed, result, decision, started_at))
+        owned = session.execute(
+            update(Delivery)
+            .where(Delivery.id == claimed.delivery_id, Delivery.status == DELIVERING,
+                   Delivery.lease_until == claimed.lease_until)
+            .values(
+                status=decision.status,
+                attempts=Delivery.attempts + 1,
+                next_attempt_at=decision.next_attempt_at,
+                lease_until=None,
+                manual=False,
+                completed_at=moment if decision.status in (SUCCEEDED, FAILED) else None,
+            )
+        ).rowcount
+        if owned:
+            _update_webhook(session, claimed.webhook_id, decision, moment, disable_after, pace)
+
+
+def _attempt(claimed: Claimed, result: Result, decision: Decision, started_at: datetime) -> Attempt:
+    error = "; ".join(part for part in (result.error, decision.note) if part) or None
+    return Attempt(
+        delivery_id=claimed.delivery_id,
+        number=claimed.attempt,
+        manual=claimed.manual,
+        started_at=started_at,
+        duration_ms=result.duration_ms,
+        status_code=result.status,
+        response_body=result.body or None,
+        error_kind=result.error_kind if decision.status != SUCCEEDED else None,
+        error=error,
+        next_attempt_at=decision.next_attempt_at,
+    )
+
+
+def _update_webhook(
+    session: Session, webhook_id: str, decision: Decision, moment: datetime,
+    disable_after: timedelta, pace: timedelta | None,
+) -> None:
+    hook = session.get(Webhook, webhook_id)
+    if pace is not None:
+        hook.paced_until = moment + pace
+    if decision.status == SUCCEEDED:
+        hook.failing_since = None
+        return
+    hook.failing_since = hook.failing_since or moment
+    reason = decision.disable_reason
+    if reason is None and moment - hook.failing_since >= disable_after:
+        days = disable_after.total_seconds() / 86400
+        reason = f"Every delivery failed for {days:g} days."
+    if reason and hook.enabled:
+        hook.enabled, hook.disabled_reason = False, reason

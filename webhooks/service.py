@@ -1,0 +1,106 @@
+"""What people do with webhooks: add, change, test, rotate, redeliver."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from patrol import events
+from patrol.clock import now
+from patrol.errors import Conflict, NotFound
+from patrol.models import Account, Event
+from webhooks import addresses, settings, signing, wakeups
+from webhooks.models import DELIVERING, FAILED, PENDING, SUCCEEDED, Delivery, Webhook
+
+ROTATION_OVERLAP = timedelta(hours=24)
+
+
+class WebhookDisabled(Conflict):
+    code = "webhook_disabled"
+
+
+class AlreadyDelivering(Conflict):
+    code = "already_delivering"
+
+
+def create(session: Session, account: Account, fields: dict[str, Any], policy: addresses.AddressPolicy) -> Webhook:
+    values = settings.clean(fields, policy, creating=True)
+    hook = Webhook(account_id=account.id, secret=signing.new_secret(), **values)
+    session.add(hook)
+    session.flush()
+    return hook
+
+
+def update(session: Session, hook: Webhook, fields: dict[str, Any], policy: addresses.AddressPolicy) -> Webhook:
+    values = settings.clean(fields, policy, creating=False)
+    for name, value in values.items():
+        setattr(hook, name, value)
+    if values.get("enabled") is True:
+        hook.disabled_reason, hook.failing_since = None, None
+    session.flush()
+    return hook
+
+
+def get(session: Session, account: Account, webhook_id: str) -> Webhook:
+    """The account's webhook, or NotFound for a missing *or foreign* id."""
+    hook = session.get(Webhook, webhook_id)
+    if hook is None or hook.account_id != account.id:
+        raise NotFound("Webhook does not exist")
+    return hook
+
+
+def listing(session: Session, account: Account) -> list[Webhook]:
+    return list(session.scalars(select(Webhook).where(Webhook.account_id == account.id).order_by(Webhook.created_at)))
+
+
+def rotate_secret(hook: Webhook) -> Webhook:
+    """A new secret; the old one keeps signing beside it for a day."""
+    hook.previous_secret, hook.previous_secret_until = hook.secret, now() + ROTATION_OVERLAP
+    hook.secret = signing.new_secret()
+    return hook
+
+
+def send_test(session: Session, account: Account, hook: Webhook) -> Delivery:
+    """A `webhook.test` event for this one webhook, due at once."""
+    if not hook.enabled:
+        raise WebhookDisabled("This webhook is disabled; enable it before testing it.")
+    event = events.record(session, account.id, events.TEST, recipient=hook.id, account=account)
+    event.dispatched_at = now()
+    delivery = Delivery(webhook_id=hook.id, event_id=event.id, next_attempt_at=now())
+    session.add(delivery)
+    session.flush()
+    wakeups.notify_deliveries(session)
+    return delivery
+
+
+def get_delivery(session: Session, hook: Webhook, delivery_id: str) -> Delivery:
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is None or delivery.webhook_id != hook.id:
+        raise NotFound("Delivery does not exist")
+    return delivery
+
+
+def redeliver(session: Session, hook: Webhook, delivery: Delivery) -> Delivery:
+    """One more attempt now; a finished delivery does not restart its schedule."""
+    if not hook.enabled:
+        raise WebhookDisabled("This webhook is disabled; enable it before redelivering.")
+    if delivery.status == DELIVERING:
+        raise AlreadyDelivering("This delivery is being sent right now.")
+    delivery.manual = delivery.status in (SUCCEEDED, FAILED)
+    delivery.status, delivery.next_attempt_at, delivery.completed_at = PENDING, now(), None
+    session.flush()
+    wakeups.notify_deliveries(session)
+    return delivery
+
+
+def event_for(session: Session, hook: Webhook, event_id: str) -> Event:
+    """The event, only when it was delivered (or is being delivered) to `hook`."""
+    delivered = session.scalar(
+        select(Delivery.id).where(Delivery.webhook_id == hook.id, Delivery.event_id == event_id)
+    )
+    event = session.get(Event, event_id) if delivered else None
+    if event is None:
+        raise NotFound("Event does not exist")
+    return event

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from patrol import events
+from patrol.advisories.severity import LEVELS
 from patrol.clock import now
 from patrol.db import Database
 from patrol.errors import AlreadyScanning
@@ -83,13 +84,19 @@ def _finish(session: Session, scan_id: int) -> None:
     new, resolved, total = _apply(session, scan, findings)
     scan.status, scan.finished_at, scan.lease_until = "finished", now(), None
     scan.issue_count, scan.new_issue_count, scan.resolved_issue_count = total, len(new), resolved
-    counts = {"issues": total, "new": len(new), "resolved": resolved}
+    counts = {"issues": total, "new": len(new), "resolved": resolved, "by_severity": _by_severity(findings)}
     if new:
         events.record(
             session, server.account_id, events.NEW_SERVER_ISSUES,
             server=server, scan=scan, issues=new, counts=counts,
         )
     events.record(session, server.account_id, events.SCAN_FINISHED, server=server, scan=scan, counts=counts)
+
+
+def _by_severity(findings: list[matcher.Finding]) -> dict[str, int]:
+    """Open issues by severity after the scan (Slack messages show them)."""
+    found = {f.identity: f.advisory.severity for f in findings}
+    return {level: n for level in LEVELS if (n := sum(1 for s in found.values() if s == level))}
 
 
 def _apply(session: Session, scan: Scan, findings: list[matcher.Finding]) -> tuple[list[Issue], int, int]:

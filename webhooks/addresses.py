@@ -123,11 +123,10 @@ def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
     which is where a packet to it really ends up."""
     if address.version == 4:
         return None
-    if address.ipv4_mapped or address.sixtofour:
-        return address.ipv4_mapped or address.sixtofour
-    if address in _NAT64 or (address in _IPV4_COMPATIBLE and int(address) > 1):
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
+    embedded = address.ipv4_mapped or address.sixtofour
+    if embedded is None and (address in _NAT64 or (address in _IPV4_COMPATIBLE and int(address) > 1)):
+        embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return embedded
 
 
 def _refusal(address: IPAddress) -> str | None:

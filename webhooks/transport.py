@@ -72,7 +72,11 @@ class _PinnedAdapter(HTTPAdapter):
 
 
 class Sender:
-    """Posts deliveries. Create one per process and share it between threads."""
+    """Posts deliveries. Create one per process and share it between threads.
+
+    `resolver` answers like `socket.getaddrinfo(host, port)`; `ca_bundle` is a
+    PEM file to trust instead of requests' bundled authorities.
+    """
 
     def __init__(
         self,

@@ -32,7 +32,7 @@ class UnsupportedEcosystem(ValueError):
 
 
 def base_ecosystem(ecosystem: str) -> str:
-    """"Debian:12" -> "Debian": OSV scopes an ecosystem to a release after a colon."""
+    """Drop the release OSV may add after a colon: "Debian:12" -> "Debian"."""
     return ecosystem.partition(":")[0]
 
 
@@ -90,10 +90,12 @@ def _debian_tuple(version: str) -> tuple:
 
 
 def _debian_part(text: str) -> tuple:
-    """Alternating non-digit text and numbers; trailing empty runs dropped so that
-    "1.0" and "1.0-0" agree, then one end marker that sorts like dpkg's end."""
+    """dpkg compares run i of one string with run i of the other, a missing run
+    counting as empty text and 0. Runs after the first never have empty text, so
+    with trailing empty runs dropped ("0" and "" agree) and the first run kept,
+    one end marker settles any comparison with a longer string ("0" > "0~")."""
     runs = [(_debian_text(chars), int(digits or 0)) for chars, digits in _DEBIAN_RUN.findall(text)]
-    while runs and runs[-1] == _DEBIAN_END:
+    while len(runs) > 1 and runs[-1] == _DEBIAN_END:
         runs.pop()
     return (*runs, _DEBIAN_END)
 
@@ -103,8 +105,8 @@ def _debian_text(chars: str) -> tuple[int, ...]:
     return (*(-1 if c == "~" else ord(c) if c.isalpha() else ord(c) + 256 for c in chars), 0)
 
 
+# The key of OSV ranges of type SEMVER, whatever the ecosystem, and of npm.
 semver_key: SortKey = _cached(_semver_tuple, ValueError)
-"""Sort key for OSV ranges of type SEMVER, whatever the ecosystem."""
 
 _KEY_FUNCTIONS: dict[str, SortKey] = {
     "Packagist": _cached(ComposerVersion, InvalidComposerVersion),

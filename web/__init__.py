@@ -1,0 +1,1 @@
+"""The web pages: sign-in, dashboard, servers, and the API settings page."""

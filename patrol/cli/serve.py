@@ -1,35 +1,43 @@
 """`patrol serve`: the web app under waitress, with the background loops."""
 from __future__ import annotations
 
+import logging
 import secrets
+import signal
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from waitress import serve as waitress_serve
+from waitress import create_server
 
 from patrol import background, migrate
+from patrol.accesslog import AccessLog
 from patrol.db import get_db
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Request threads.")
 @click.option("--demo", is_flag=True, help="Load a demo account, server, advisories and scan.")
 @with_appcontext
 def serve(host: str, port: int, threads: int, demo: bool) -> None:
     """Run Patrol: the web app, the API, scans, the scheduler and deliveries."""
     app = current_app._get_current_object()  # noqa: SLF001 - waitress needs the real app
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _require_secret_key(app, demo)
     migrate.upgrade(app)
-    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    server = create_server(AccessLog(app), host=host, port=port, threads=threads, ident="Patrol")
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{server.effective_port}"
     if demo:
         _set_up_demo(app, url)
     background.get(app).start()
     click.echo(f"Patrol is running at {url}/  (API: {url}/api)  Ctrl+C stops it.")
+    signal.signal(signal.SIGTERM, lambda *_: server.close())
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="Patrol", _quiet=True)
+        server.run()
+    except (KeyboardInterrupt, OSError):
+        pass
     finally:
         background.get(app).stop()
 

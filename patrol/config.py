@@ -5,6 +5,7 @@ nothing set. Names follow the contract (`../shared/spec/api.md`).
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -13,28 +14,50 @@ DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,36000"
 OSV_BUCKET_URL = "https://osv-vulnerabilities.storage.googleapis.com"
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+class ConfigError(ValueError):
+    """A setting in the environment that cannot be used; says which and why."""
+
+
+def _number(env: Mapping[str, str], name: str, default: float, kind: type = float):  # noqa: ANN202
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        return kind(raw)
     except ValueError as exc:
-        raise ValueError(f"{name} must be a whole number, not {raw!r}") from exc
+        raise ConfigError(f"{name} must be a {'whole ' if kind is int else ''}number, not {raw!r}") from exc
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    return _number(env, name, default, int)
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number, not {raw!r}") from exc
+    return _number(env, name, default, float)
 
 
 def _list(env: Mapping[str, str], name: str, default: str = "") -> list[str]:
     return [part.strip() for part in env.get(name, default).split(",") if part.strip()]
+
+
+def _networks(env: Mapping[str, str], name: str) -> list[str]:
+    networks = _list(env, name)
+    for cidr in networks:
+        try:
+            ipaddress.ip_network(cidr, strict=False)
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {cidr!r} is not a network such as 10.0.0.0/8") from exc
+    return networks
+
+
+def _seconds_list(env: Mapping[str, str], name: str, default: str) -> list[float]:
+    try:
+        values = [float(part) for part in _list(env, name, default)]
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be comma-separated seconds, like {default}") from exc
+    if not values or any(v < 0 for v in values):
+        raise ConfigError(f"{name} must list at least one delay of 0 seconds or more")
+    return values
 
 
 def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -51,12 +74,10 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SCAN_WORKERS": _int(env, "PATROL_SCAN_WORKERS", 2),
         "SCHEDULER_TICK": _float(env, "PATROL_SCHEDULER_TICK", 30.0),
         "ADVISORY_SOURCE_URL": env.get("PATROL_ADVISORY_URL", OSV_BUCKET_URL).rstrip("/"),
-        "WEBHOOK_ALLOWED_NETWORKS": _list(env, "PATROL_WEBHOOK_ALLOWED_NETWORKS"),
+        "WEBHOOK_ALLOWED_NETWORKS": _networks(env, "PATROL_WEBHOOK_ALLOWED_NETWORKS"),
         "WEBHOOK_CONNECT_TIMEOUT": _float(env, "PATROL_WEBHOOK_CONNECT_TIMEOUT", 5.0),
         "WEBHOOK_TIMEOUT": _float(env, "PATROL_WEBHOOK_TIMEOUT", 15.0),
-        "WEBHOOK_RETRY_SCHEDULE": [
-            float(s) for s in _list(env, "PATROL_WEBHOOK_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE)
-        ],
+        "WEBHOOK_RETRY_SCHEDULE": _seconds_list(env, "PATROL_WEBHOOK_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE),
         "WEBHOOK_WORKERS": _int(env, "PATROL_WEBHOOK_WORKERS", 8),
         "WEBHOOK_POLL_INTERVAL": _float(env, "PATROL_WEBHOOK_POLL_INTERVAL", 1.0),
         "WEBHOOK_MAX_SLOTS_PER_WEBHOOK": _int(env, "PATROL_WEBHOOK_MAX_SLOTS_PER_WEBHOOK", 2),

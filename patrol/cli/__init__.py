@@ -12,8 +12,12 @@ from patrol.cli import accounts, advisories, database, push, scans, serve
 
 def _create_app():  # noqa: ANN202 - FlaskGroup's factory
     from patrol import create_app
+    from patrol.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, load_dotenv=False)

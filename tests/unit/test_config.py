@@ -1,0 +1,35 @@
+import pytest
+
+from patrol.config import ConfigError, from_env
+
+
+def test_defaults_are_safe_and_complete():
+    config = from_env({})
+    assert config["DATABASE_URL"] is None and config["SECRET_KEY"] is None
+    assert config["SCAN_INTERVAL"] == 86400
+    assert config["WEBHOOK_RETRY_SCHEDULE"] == [5, 300, 1800, 7200, 18000, 36000, 36000]
+    assert config["WEBHOOK_ALLOWED_NETWORKS"] == []
+    assert config["SLACK_API_URL"] == "https://slack.com/api/"
+
+
+def test_api_url_follows_public_url():
+    config = from_env({"PATROL_PUBLIC_URL": "https://patrol.example.com/"})
+    assert config["PUBLIC_URL"] == "https://patrol.example.com"
+    assert config["API_URL"] == "https://patrol.example.com/api"
+    assert from_env({"PATROL_PUBLIC_URL": "https://a", "PATROL_API_URL": "http://b/api"})["API_URL"] == "http://b/api"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("PATROL_SCAN_INTERVAL", "daily", "whole number"),
+        ("PATROL_WEBHOOK_TIMEOUT", "soon", "number"),
+        ("PATROL_WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8,intranet", "'intranet'"),
+        ("PATROL_WEBHOOK_RETRY_SCHEDULE", "5,later", "comma-separated"),
+        ("PATROL_WEBHOOK_RETRY_SCHEDULE", "5,-1", "0 seconds or more"),
+    ],
+)
+def test_bad_values_name_the_variable(name, value, says):
+    with pytest.raises(ConfigError) as caught:
+        from_env({name: value})
+    assert name in str(caught.value) and says in str(caught.value)

@@ -6,21 +6,23 @@ from sqlalchemy import and_, func, select
 
 from patrol import db
 from patrol.api import body
-from patrol.api.auth import current_account
+from patrol.api.auth import authenticate_request, current_account
 from patrol.api.envelope import ok, page_args, page_meta
 from patrol.models import Event
 from webhooks import addresses, service, views
 from webhooks.documents import event_document
-from webhooks.models import Delivery
+from webhooks.models import Delivery, Webhook
 
 bp = Blueprint("api_webhooks", __name__)
+# Attached here, once: the blueprint is shared by every app built in the process.
+bp.before_request(authenticate_request)
 
 
 def _policy() -> addresses.AddressPolicy:
     return addresses.AddressPolicy(current_app.config["WEBHOOK_ALLOWED_NETWORKS"])
 
 
-def _hook(webhook_id: str):  # noqa: ANN202
+def _hook(webhook_id: str) -> Webhook:
     return service.get(db.session(), current_account(), webhook_id)
 
 
@@ -42,6 +44,11 @@ def _last_deliveries(webhook_ids: list[str]) -> dict[str, Delivery]:
     return {row.webhook_id: row for row in rows}
 
 
+def _shown(hook: Webhook) -> dict:
+    """One webhook as GET shows it (and PATCH answers it), with its newest delivery."""
+    return views.webhook(hook, last=_last_deliveries([hook.id]).get(hook.id))
+
+
 @bp.get("/webhooks")
 def listing():
     hooks = service.listing(db.session(), current_account())
@@ -59,8 +66,7 @@ def create():
 
 @bp.get("/webhooks/<webhook_id>")
 def show(webhook_id: str):
-    hook = _hook(webhook_id)
-    return ok(views.webhook(hook, last=_last_deliveries([hook.id]).get(hook.id)))
+    return ok(_shown(_hook(webhook_id)))
 
 
 @bp.patch("/webhooks/<webhook_id>")
@@ -68,7 +74,7 @@ def update(webhook_id: str):
     session = db.session()
     hook = service.update(session, _hook(webhook_id), body.fields(), _policy())
     session.commit()
-    return ok(views.webhook(hook))
+    return ok(_shown(hook))
 
 
 @bp.delete("/webhooks/<webhook_id>")

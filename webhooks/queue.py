@@ -188,7 +188,19 @@ def _update_webhook(
     hook.failing_since = hook.failing_since or moment
     reason = decision.disable_reason
     if reason is None and moment - hook.failing_since >= disable_after:
-        days = disable_after.total_seconds() / 86400
-        reason = f"Every delivery failed for {days:g} days."
+        reason = f"Every delivery failed for {_duration(disable_after)}."
     if reason and hook.enabled:
         hook.enabled, hook.disabled_reason = False, reason
+
+
+def _duration(span: timedelta) -> str:
+    """`5 days`, `2 hours`, `1 second`: the largest unit that fits, for people to read."""
+    seconds = span.total_seconds()
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            return _count(seconds / size, unit)
+    return _count(seconds, "second")
+
+
+def _count(number: float, unit: str) -> str:
+    return f"{number:.3g} {unit}" + ("" if number == 1 else "s")

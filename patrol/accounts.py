@@ -18,7 +18,7 @@ MIN_PASSWORD = 8
 
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
-    if not _EMAIL.match(email) or len(email) > 254:
+    if not _EMAIL.match(email) or len(email) > 254 or not email.isprintable():
         raise Invalid("That is not an email address.", fields={"email": "must be an email address"})
     return email
 

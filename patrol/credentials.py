@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Session
 from patrol.clock import now
 from patrol.errors import NotFound
 from patrol.models import Account, Credential
+
+_KEY_SHAPE = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,11 @@ def issue(session: Session, account: Account, label: str | None = None) -> Issue
 
 def authenticate(session: Session, key: str, secret: str) -> Account | None:
     """The account that owns this live key and secret, or None."""
-    credential = session.scalar(
-        select(Credential).where(Credential.key == key, Credential.revoked_at.is_(None))
-    )
+    credential = None
+    if _KEY_SHAPE.fullmatch(key):  # anything else cannot exist; NUL would even fail in PostgreSQL
+        credential = session.scalar(
+            select(Credential).where(Credential.key == key, Credential.revoked_at.is_(None))
+        )
     expected = credential.secret_hash if credential else hash_secret("-")
     matches = hmac.compare_digest(expected, hash_secret(secret))
     if credential is None or not matches:

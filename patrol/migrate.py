@@ -5,8 +5,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Flask
 
 from patrol.db import get_db
@@ -33,13 +31,6 @@ def upgrade(app: Flask) -> None:
     with get_db(app).engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")
-
-
-def is_current(app: Flask) -> bool:
-    """True when the database is at every head already."""
-    heads = set(ScriptDirectory.from_config(_config(app)).get_heads())
-    with get_db(app).engine.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads()) == heads
 
 
 def revision(app: Flask, message: str, folder: Path | None = None, head: str = "heads") -> None:

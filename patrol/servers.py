@@ -9,11 +9,14 @@ from patrol.errors import AlreadyExists, Invalid, NotFound
 from patrol.models import Account, Server
 
 MAX_NAME = 253
+# Row ids are INTEGER columns; a larger number would fail in PostgreSQL.
+MAX_ID = 2**31 - 1
 
 
 def validate_name(name: object) -> str:
     text = name.strip() if isinstance(name, str) else ""
-    if not text or len(text) > MAX_NAME or any(ch.isspace() for ch in text):
+    # isprintable() also refuses NUL and lone surrogates, which no database stores.
+    if not text or len(text) > MAX_NAME or not text.isprintable() or " " in text:
         raise Invalid(
             "A server needs a domain or host name (no spaces, at most 253 characters).",
             fields={"domain": "a host name such as web1.example.com"},
@@ -38,7 +41,7 @@ def get(session: Session, account: Account, server_id: int | str) -> Server:
         wanted = int(server_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("Server does not exist") from exc
-    server = session.get(Server, wanted)
+    server = session.get(Server, wanted) if 0 < wanted <= MAX_ID else None
     if server is None or server.account_id != account.id:
         raise NotFound("Server does not exist")
     return server

@@ -69,7 +69,9 @@ def _store_batch(db: Database, batch: list[tuple[str, object]], report: Report) 
     with db.session() as session:
         existing = _existing(session, [r.osv_id for r in parsed])
         for record in parsed:
-            _store(session, record, existing.get(record.osv_id), report)
+            # Remembered at once: the same id may come again in this batch
+            # (one advisory in two of the paths given).
+            existing[record.osv_id] = _store(session, record, existing.get(record.osv_id), report)
 
 
 def _existing(session: Session, ids: list[str]) -> dict[str, Advisory]:
@@ -77,10 +79,10 @@ def _existing(session: Session, ids: list[str]) -> dict[str, Advisory]:
     return {row.osv_id: row for row in rows}
 
 
-def _store(session: Session, record: records.Record, row: Advisory | None, report: Report) -> None:
+def _store(session: Session, record: records.Record, row: Advisory | None, report: Report) -> Advisory:
     if row is not None and row.modified == record.modified:
         report.unchanged += 1
-        return
+        return row
     if row is None:
         row = Advisory(osv_id=record.osv_id)
         session.add(row)
@@ -101,3 +103,4 @@ def _store(session: Session, record: records.Record, row: Advisory | None, repor
         )
         for p in record.packages
     )
+    return row

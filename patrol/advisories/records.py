@@ -1,13 +1,16 @@
 """OSV records reduced to what Patrol stores and matches."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from patrol.advisories import severity
 from patrol.inventory import ecosystems
 
 SUPPORTED = ("Packagist", "npm", "PyPI", "Debian")
+# Column sizes of advisories.osv_id, advisory_packages.ecosystem_full and .name.
+MAX_ID, MAX_ECOSYSTEM, MAX_NAME = 100, 100, 255
 
 
 class InvalidRecord(ValueError):
@@ -37,23 +40,42 @@ class Record:
 def parse(data: object) -> Record:
     if data is None:
         raise InvalidRecord("not valid JSON")
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
-        raise InvalidRecord("an OSV record needs an id")
-    osv_id = data["id"]
+    osv_id = data.get("id") if isinstance(data, dict) else None
+    if not isinstance(osv_id, str) or not 0 < len(osv_id) <= MAX_ID:
+        raise InvalidRecord(f"an OSV record needs an id of 1 to {MAX_ID} characters")
+    if not _storable(data):
+        raise InvalidRecord("it holds a NUL or an unpaired surrogate, which no database stores")
     return Record(
         osv_id=osv_id,
         modified=_time(data.get("modified")),
         withdrawn=bool(data.get("withdrawn")),
         summary=_summary(data),
         severity=severity.of_record(data),
-        aliases=[a for a in data.get("aliases") or [] if isinstance(a, str)],
+        aliases=[a for a in _list(data.get("aliases")) if isinstance(a, str)],
         url=_url(osv_id),
-        packages=[p for entry in data.get("affected") or [] if (p := _package(entry))],
+        packages=[p for entry in _list(data.get("affected")) if (p := _package(entry))],
     )
 
 
+def _storable(data: dict) -> bool:
+    text = json.dumps(data, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\\u0000" not in text
+
+
+def _list(value: object) -> list:
+    """A list field; anything else (a malformed record) counts as empty."""
+    return value if isinstance(value, list) else []
+
+
 def _summary(data: dict) -> str | None:
-    text = data.get("summary") or (data.get("details") or "").strip().split("\n", 1)[0]
+    summary, details = data.get("summary"), data.get("details")
+    text = summary if isinstance(summary, str) and summary else ""
+    if not text and isinstance(details, str):
+        text = details.strip().split("\n", 1)[0]
     return text[:500] or None
 
 
@@ -67,9 +89,11 @@ def _time(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    # OSV times are UTC; one written without an offset means UTC too.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _package(entry: object) -> PackageRange | None:
@@ -80,6 +104,7 @@ def _package(entry: object) -> PackageRange | None:
     if not isinstance(full, str) or not isinstance(name, str) or not name:
         return None
     base = full.partition(":")[0]
-    if base not in SUPPORTED:
+    # A name longer than an inventory name can match nothing (and fits no column).
+    if base not in SUPPORTED or len(full) > MAX_ECOSYSTEM or len(name) > MAX_NAME:
         return None
     return PackageRange(base, full, ecosystems.package_name(name, base), entry)

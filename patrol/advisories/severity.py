@@ -15,10 +15,12 @@ _VECTORS = {"CVSS_V4": CVSS4, "CVSS_V3": CVSS3, "CVSS_V2": CVSS2}
 
 
 def of_record(record: dict) -> str:
-    word = str((record.get("database_specific") or {}).get("severity", "")).lower()
+    specific = record.get("database_specific")
+    word = str(specific.get("severity", "")).lower() if isinstance(specific, dict) else ""
     if word in _WORDS:
         return _WORDS[word]
-    scores = [s for entry in record.get("severity") or [] if (s := _score(entry)) is not None]
+    entries = record.get("severity")
+    scores = [s for entry in entries if (s := _score(entry)) is not None] if isinstance(entries, list) else []
     return rate(max(scores)) if scores else "unknown"
 
 
@@ -37,12 +39,14 @@ def rank(level: str) -> int:
     return LEVELS.index(level) if level in LEVELS else len(LEVELS)
 
 
-def _score(entry: dict) -> float | None:
-    kind = _VECTORS.get(entry.get("type", ""))
+def _score(entry: object) -> float | None:
+    if not isinstance(entry, dict) or not isinstance(entry.get("score"), str):
+        return None
+    kind = _VECTORS.get(str(entry.get("type")))
     if kind is None:
         return None
     try:
-        vector = kind(entry.get("score", ""))
+        vector = kind(entry["score"])
     except (CVSSError, ValueError, KeyError):
         return None
     return float(vector.base_score)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def count(paths: list[str | Path]) -> int:
         if path.is_dir():
             total += sum(1 for _ in path.rglob("*.json"))
         elif path.suffix == ".zip":
-            with zipfile.ZipFile(path) as archive:
+            with _open_zip(path) as archive:
                 total += sum(1 for n in archive.namelist() if n.endswith(".json"))
         else:
             total += 1
@@ -43,15 +44,26 @@ def _folder(path: Path) -> Iterator[tuple[str, object]]:
         yield str(file), _json(file.read_bytes(), str(file))
 
 
-def _zip(path: Path) -> Iterator[tuple[str, object]]:
+def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(path)
+        return zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
         raise SourceError(f"{path}: not a zip file") from exc
-    with archive:
+
+
+def _zip(path: Path) -> Iterator[tuple[str, object]]:
+    with _open_zip(path) as archive:
         for name in archive.namelist():
             if name.endswith(".json"):
-                yield f"{path}:{name}", _json(archive.read(name), f"{path}:{name}")
+                yield f"{path}:{name}", _json(_member(archive, name), f"{path}:{name}")
+
+
+def _member(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes; a damaged one reads as empty, so it is reported as not JSON."""
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, zlib.error):
+        return b""
 
 
 def _json(raw: bytes, where: str) -> object:

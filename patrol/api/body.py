@@ -15,6 +15,7 @@ from patrol.errors import BadRequest
 
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 MAX_DEPTH = 5
+MAX_INDEX_DIGITS = 18  # PHP, too, keeps longer numbers as text keys
 
 
 def fields() -> dict[str, Any]:
@@ -29,7 +30,7 @@ def _json_object() -> dict[str, Any]:
         return {}
     try:
         data = request.get_json()
-    except WerkzeugBadRequest as exc:
+    except (WerkzeugBadRequest, RecursionError) as exc:  # RecursionError: nested too deeply
         raise BadRequest("The request body is not valid JSON.") from exc
     if not isinstance(data, dict):
         raise BadRequest("The JSON body must be an object.")
@@ -39,24 +40,36 @@ def _json_object() -> dict[str, Any]:
 def parse_php_form(pairs) -> dict[str, Any]:  # noqa: ANN001 - any iterable of pairs
     """`a[0][b]=1` → `{"a": {"0": {"b": "1"}}}`; `a[]=x` appends."""
     out: dict[str, Any] = {}
+    next_index: dict[int, int] = {}  # id(node) → what its next `[]` is numbered
     for raw_key, value in pairs:
         base, _, rest = raw_key.partition("[")
+        if not base:  # PHP drops a field without a name
+            continue
         path = [base] + (_BRACKETS.findall("[" + rest) if rest else [])
         if len(path) > MAX_DEPTH + 1:
             raise BadRequest(f"Field {raw_key!r} is nested too deeply.")
-        _assign(out, path, value, raw_key)
+        _assign(out, path, value, raw_key, next_index)
     return out
 
 
-def _assign(node: dict[str, Any], path: list[str], value: str, raw_key: str) -> None:
+def _assign(
+    node: dict[str, Any], path: list[str], value: str, raw_key: str, next_index: dict[int, int]
+) -> None:
     for part in path[:-1]:
-        if part == "":
-            part = str(len(node))
-        child = node.setdefault(part, {})
+        child = node.setdefault(_slot(node, part, next_index), {})
         if not isinstance(child, dict):
             raise BadRequest(f"Field {raw_key!r} mixes a value and a list.")
         node = child
-    last = path[-1] if path[-1] != "" else str(len(node))
+    last = _slot(node, path[-1], next_index)
     if isinstance(node.get(last), dict):
         raise BadRequest(f"Field {raw_key!r} mixes a value and a list.")
     node[last] = value
+
+
+def _slot(node: dict[str, Any], part: str, next_index: dict[int, int]) -> str:
+    """`part`, or for `[]` what PHP gives: one past the highest number used."""
+    if part == "":
+        part = str(next_index.get(id(node), 0))
+    if part.isascii() and part.isdigit() and len(part) <= MAX_INDEX_DIGITS:
+        next_index[id(node)] = max(next_index.get(id(node), 0), int(part) + 1)
+    return part

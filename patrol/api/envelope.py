@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from patrol.errors import Invalid, PatrolError
 
 MAX_PER_PAGE = 200
+MAX_DIGITS = 9  # bounds the offset a page number can ask for
 
 
 def ok(data: Any, status: int = 200, meta: dict | None = None) -> tuple[Response, int]:
@@ -31,15 +32,17 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 def page_args() -> tuple[int, int]:
     """`?page=N&per_page=M` with the contract's defaults and bounds."""
-    try:
-        page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", 50))
-    except ValueError as exc:
-        raise Invalid("page and per_page must be whole numbers.",
-                      fields={"page": "must be a whole number"}) from exc
-    if page < 1 or per_page < 1:
-        raise Invalid("page and per_page start at 1.", fields={"page": "must be 1 or more"})
+    page, per_page = _whole_number("page", 1), _whole_number("per_page", 50)
     return page, min(per_page, MAX_PER_PAGE)
+
+
+def _whole_number(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_DIGITS) or int(raw) < 1:
+        raise Invalid(f"{name} must be a whole number from 1.", fields={name: "a whole number from 1"})
+    return int(raw)
 
 
 def page_meta(page: int, per_page: int, total: int) -> dict:

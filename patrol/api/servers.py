@@ -8,13 +8,15 @@ from sqlalchemy import func, select
 
 from patrol import db, serialize, servers
 from patrol.api import body
-from patrol.api.auth import current_account
+from patrol.api.auth import authenticate_request, current_account
 from patrol.api.envelope import ok, page_args, page_meta
 from patrol.clock import now
+from patrol.errors import Invalid
 from patrol.models import Issue, Scan
 from patrol.scanning import jobs
 
 bp = Blueprint("api_servers", __name__)
+bp.before_request(authenticate_request)
 
 
 def _server(server_id: int):  # noqa: ANN202
@@ -36,13 +38,13 @@ def create():
     return ok(serialize.server(session, server), 201)
 
 
-@bp.get("/servers/<int:server_id>")
+@bp.get("/servers/<id:server_id>")
 def show(server_id: int):
     return ok(serialize.server(db.session(), _server(server_id)))
 
 
-@bp.post("/servers/<int:server_id>/delete")
-@bp.delete("/servers/<int:server_id>")
+@bp.post("/servers/<id:server_id>/delete")
+@bp.delete("/servers/<id:server_id>")
 def remove(server_id: int):
     session = db.session()
     servers.remove(session, _server(server_id))
@@ -50,27 +52,34 @@ def remove(server_id: int):
     return ok(True)
 
 
-@bp.post("/servers/<int:server_id>/scan")
+# What a client may say started a scan; the Slack bot says `slack`.
+CLIENT_TRIGGERS = ("api", "slack")
+
+
+@bp.post("/servers/<id:server_id>/scan")
 def scan(server_id: int):
     session = db.session()
-    started = jobs.start(session, _server(server_id), "api")
+    trigger = body.fields().get("trigger") or "api"
+    if trigger not in CLIENT_TRIGGERS:
+        raise Invalid("A scan's trigger is api or slack.", fields={"trigger": "api or slack"})
+    started = jobs.start(session, _server(server_id), trigger)
     session.commit()
     return ok(serialize.scan(started), 202)
 
 
-@bp.get("/servers/<int:server_id>/isScanning")
+@bp.get("/servers/<id:server_id>/isScanning")
 def is_scanning(server_id: int):
     return ok(jobs.is_scanning(db.session(), _server(server_id)))
 
 
-@bp.get("/servers/<int:server_id>/scans")
+@bp.get("/servers/<id:server_id>/scans")
 def scans(server_id: int):
     server, (page, per_page) = _server(server_id), page_args()
     query = select(Scan).where(Scan.server_id == server.id)
     return _paged(query.order_by(Scan.id.desc()), page, per_page, serialize.scan)
 
 
-@bp.get("/servers/<int:server_id>/issues")
+@bp.get("/servers/<id:server_id>/issues")
 def issues(server_id: int):
     server, (page, per_page) = _server(server_id), page_args()
     query = select(Issue).where(Issue.server_id == server.id, Issue.resolved_at.is_(None))
@@ -80,5 +89,7 @@ def issues(server_id: int):
 def _paged(query, page: int, per_page: int, shape):  # noqa: ANN001, ANN202
     session = db.session()
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = session.scalars(query.offset((page - 1) * per_page).limit(per_page)).unique()
+    offset = (page - 1) * per_page
+    # A page past the end is empty: no need to ask the database.
+    rows = session.scalars(query.offset(offset).limit(per_page)).unique() if offset < total else []
     return ok([shape(row) for row in rows], meta=page_meta(page, per_page, total))

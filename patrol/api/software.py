@@ -7,20 +7,22 @@ from flask import Blueprint, request
 from sqlalchemy import select
 
 from patrol import db, serialize, servers
-from patrol.api.auth import current_account
+from patrol.api.auth import authenticate_request, current_account
 from patrol.api.envelope import ok
+from patrol.clock import now
 from patrol.errors import NotFound
-from patrol.inventory.buckets import live_software
+from patrol.inventory.buckets import is_live, live_software
 from patrol.models import Issue, Software
 
 bp = Blueprint("api_software", __name__)
+bp.before_request(authenticate_request)
 
 
 def _server(server_id: int):  # noqa: ANN202
     return servers.get(db.session(), current_account(), server_id)
 
 
-@bp.get("/servers/<int:server_id>/software")
+@bp.get("/servers/<id:server_id>/software")
 def listing(server_id: int):
     session, server = db.session(), _server(server_id)
     items = live_software(session, server.id)
@@ -32,12 +34,12 @@ def listing(server_id: int):
     return ok(shaped)
 
 
-@bp.get("/servers/<int:server_id>/software/<int:software_id>")
+@bp.get("/servers/<id:server_id>/software/<id:software_id>")
 def show(server_id: int, software_id: int):
     return ok(serialize.software(_item(server_id, software_id)))
 
 
-@bp.get("/servers/<int:server_id>/software/<int:software_id>/exploits")
+@bp.get("/servers/<id:server_id>/software/<id:software_id>/exploits")
 def exploits(server_id: int, software_id: int):
     item = _item(server_id, software_id)
     by_item = _open_issues_by_item(db.session(), item.server_id)
@@ -47,7 +49,8 @@ def exploits(server_id: int, software_id: int):
 def _item(server_id: int, software_id: int) -> Software:
     server = _server(server_id)
     item = db.session().get(Software, software_id)
-    if item is None or item.server_id != server.id:
+    # An item of an expired bucket is no longer installed, as the listing says.
+    if item is None or item.server_id != server.id or not is_live(item.bucket, now()):
         raise NotFound("Software does not exist")
     return item
 

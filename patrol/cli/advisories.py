@@ -20,11 +20,11 @@ def advisories() -> None:
 @with_appcontext
 def import_command(paths: tuple[str, ...]) -> None:
     """Import OSV JSON files, folders of them, or osv.dev all.zip files."""
-    with tqdm(total=sources.count(list(paths)), unit="advisory", disable=None) as bar:
-        try:
+    try:
+        with tqdm(total=sources.count(list(paths)), unit="advisory", disable=None) as bar:
             report = importer.import_records(get_db(current_app), sources.read(list(paths)), bar.update)
-        except sources.SourceError as exc:
-            raise click.ClickException(str(exc)) from exc
+    except sources.SourceError as exc:
+        raise click.ClickException(str(exc)) from exc
     _print(report)
 
 

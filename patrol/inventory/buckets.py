@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from patrol.clock import now
@@ -12,6 +13,7 @@ from patrol.inventory.software_input import SoftwareInput
 from patrol.models import Bucket, Server, Software
 
 MAX_EXPIRE = 10 * 365 * 86400
+MAX_KEY = 100
 
 
 def live_filter(moment: datetime):  # noqa: ANN201 - a SQL expression
@@ -31,31 +33,47 @@ def parse_expire(value: object) -> int | None:
 
 
 def validate_key(key: str) -> str:
-    if not key or len(key) > 100:
-        raise Invalid("A bucket key is 1 to 100 characters.", fields={"key": "1 to 100 characters"})
+    if not is_valid_key(key):
+        why = f"1 to {MAX_KEY} printable characters"
+        raise Invalid(f"A bucket key is {why}.", fields={"key": why})
     return key
+
+
+def is_valid_key(key: str) -> bool:
+    # isprintable() refuses NUL and lone surrogates, which no database stores.
+    return 0 < len(key) <= MAX_KEY and key.isprintable()
 
 
 def put(
     session: Session, server: Server, key: str, items: list[SoftwareInput], expire: int | None
 ) -> Bucket:
     """Create or replace the bucket `key` with exactly these items."""
-    bucket = session.scalar(
-        select(Bucket).where(Bucket.server_id == server.id, Bucket.key == validate_key(key))
-    )
     moment = now()
-    if bucket is None:
-        bucket = Bucket(server_id=server.id, key=key, created_at=moment)
-        session.add(bucket)
-        session.flush()
-    else:
-        session.execute(delete(Software).where(Software.bucket_id == bucket.id))
+    bucket = _find(session, server, validate_key(key)) or _insert(session, server, key, moment)
+    session.execute(delete(Software).where(Software.bucket_id == bucket.id))
     bucket.expire = expire
     bucket.expires_at = moment + timedelta(seconds=expire) if expire else None
     bucket.updated_at = moment
     session.add_all(_software_rows(bucket, items))
     session.flush()
     session.expire(bucket, ["software"])
+    return bucket
+
+
+def _find(session: Session, server: Server, key: str) -> Bucket | None:
+    return session.scalar(select(Bucket).where(Bucket.server_id == server.id, Bucket.key == key))
+
+
+def _insert(session: Session, server: Server, key: str, moment: datetime) -> Bucket:
+    """A new bucket; when a concurrent push created it first, that one."""
+    bucket = Bucket(server_id=server.id, key=key, created_at=moment)
+    try:
+        with session.begin_nested():
+            session.add(bucket)
+    except IntegrityError:
+        bucket = _find(session, server, key)
+        if bucket is None:
+            raise
     return bucket
 
 
@@ -77,7 +95,7 @@ def _software_rows(bucket: Bucket, items: list[SoftwareInput]) -> list[Software]
 
 
 def get(session: Session, server: Server, key: str) -> Bucket:
-    bucket = session.scalar(select(Bucket).where(Bucket.server_id == server.id, Bucket.key == key))
+    bucket = _find(session, server, key) if is_valid_key(key) else None
     if bucket is None:
         raise NotFound("Bucket does not exist")
     return bucket
@@ -86,6 +104,11 @@ def get(session: Session, server: Server, key: str) -> Bucket:
 def remove(session: Session, server: Server, key: str) -> None:
     session.delete(get(session, server, key))
     session.flush()
+
+
+def is_live(bucket: Bucket, moment: datetime) -> bool:
+    """The Python twin of `live_filter`, for one loaded bucket."""
+    return bucket.expires_at is None or bucket.expires_at > moment
 
 
 def live_software(session: Session, server_id: int) -> list[Software]:

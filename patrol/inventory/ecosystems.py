@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 
 KNOWN = {"packagist": "Packagist", "npm": "npm", "pypi": "PyPI", "debian": "Debian"}
-_VENDOR_PACKAGE = re.compile(r"^[a-z0-9]([_.-]?[a-z0-9]+)*/[a-z0-9](([_.]|-{1,2})?[a-z0-9]+)*$")
+# Composer's name rule, written so that each separator must be present: the
+# usual `([_.-]?[a-z0-9]+)*` form backtracks exponentially on a near miss.
+_VENDOR_PACKAGE = re.compile(r"[a-z0-9]+(?:[_.-][a-z0-9]+)*/[a-z0-9]+(?:(?:[_.]|--?)[a-z0-9]+)*")
 _PYPI_LOCATIONS = ("requirements", "poetry.lock", "uv.lock", "pipfile.lock", "site-packages")
 
 
@@ -28,7 +30,7 @@ def infer(name: str, location: str | None, explicit: str | None = None) -> str |
     location = (location or "").lower()
     if name.startswith("npm/") or location.endswith(("package-lock.json", "package.json")):
         return "npm"
-    if location.endswith(("composer.lock", "composer.json")) and _VENDOR_PACKAGE.match(name.lower()):
+    if location.endswith(("composer.lock", "composer.json")) and _VENDOR_PACKAGE.fullmatch(name.lower()):
         return "Packagist"
     if any(marker in location for marker in _PYPI_LOCATIONS):
         return "PyPI"

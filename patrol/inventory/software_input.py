@@ -37,7 +37,7 @@ def _as_list(value: Any) -> list[Any]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
             raise _invalid("is not valid JSON") from exc
     if isinstance(value, dict):  # PHP bracket arrays: {"0": {...}, "1": {...}}
         try:
@@ -68,7 +68,7 @@ def _item(index: int, entry: Any) -> SoftwareInput:
 
 
 def _text(index: int, key: str, value: Any) -> str | None:
-    if value is None or value == "":
+    if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
@@ -76,7 +76,14 @@ def _text(index: int, key: str, value: Any) -> str | None:
         raise _invalid(f"item {index}: {key} must be text")
     if len(value) > LIMITS[key]:
         raise _invalid(f"item {index}: {key} is longer than {LIMITS[key]} characters")
-    return value.strip()
+    if not _storable(value):
+        raise _invalid(f"item {index}: {key} holds a NUL or an unpaired surrogate")
+    return value.strip() or None
+
+
+def _storable(text: str) -> bool:
+    """Neither database stores NUL, nor text that is not valid Unicode."""
+    return "\x00" not in text and not any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def _invalid(why: str) -> Invalid:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -84,7 +84,8 @@ def _finish(session: Session, scan_id: int) -> None:
     new, resolved, total = _apply(session, scan, findings)
     scan.status, scan.finished_at, scan.lease_until = "finished", now(), None
     scan.issue_count, scan.new_issue_count, scan.resolved_issue_count = total, len(new), resolved
-    counts = {"issues": total, "new": len(new), "resolved": resolved, "by_severity": _by_severity(findings)}
+    counts = {"issues": total, "new": len(new), "resolved": resolved,
+              "by_severity": _open_by_severity(session, server.id)}
     if new:
         events.record(
             session, server.account_id, events.NEW_SERVER_ISSUES,
@@ -93,10 +94,15 @@ def _finish(session: Session, scan_id: int) -> None:
     events.record(session, server.account_id, events.SCAN_FINISHED, server=server, scan=scan, counts=counts)
 
 
-def _by_severity(findings: list[matcher.Finding]) -> dict[str, int]:
-    """Open issues by severity after the scan (Slack messages show them)."""
-    found = {f.identity: f.advisory.severity for f in findings}
-    return {level: n for level in LEVELS if (n := sum(1 for s in found.values() if s == level))}
+def _open_by_severity(session: Session, server_id: int) -> dict[str, int]:
+    """The server's open issues by severity (Slack messages show them)."""
+    rows = session.execute(
+        select(Issue.severity, func.count())
+        .where(Issue.server_id == server_id, Issue.resolved_at.is_(None))
+        .group_by(Issue.severity)
+    )
+    found = dict(rows.all())
+    return {level: found[level] for level in LEVELS if found.get(level)}
 
 
 def _apply(session: Session, scan: Scan, findings: list[matcher.Finding]) -> tuple[list[Issue], int, int]:
@@ -147,5 +153,6 @@ def _fail(session: Session, scan_id: int, reason: str) -> None:
         return
     scan.status, scan.finished_at, scan.lease_until, scan.error = "failed", now(), None, reason
     server = session.get(Server, scan.server_id)
-    counts = {"issues": scan.issue_count, "new": 0, "resolved": 0}
+    still_open = _open_by_severity(session, server.id)  # a failed scan changes no issue
+    counts = {"issues": sum(still_open.values()), "new": 0, "resolved": 0, "by_severity": still_open}
     events.record(session, server.account_id, events.SCAN_FINISHED, server=server, scan=scan, counts=counts)

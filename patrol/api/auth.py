@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import g, request
 
-from patrol import credentials, db
+from patrol import credentials, db, servers
 from patrol.errors import Unauthorized
-from patrol.models import Account
+from patrol.models import Account, Server
 
 
 def authenticate_request() -> None:
@@ -21,6 +21,11 @@ def authenticate_request() -> None:
 
 def current_account() -> Account:
     return g.account
+
+
+def callers_server(server_id: int) -> Server:
+    """The caller's server: 404 for a missing or another account's id."""
+    return servers.get(db.session(), current_account(), server_id)
 
 
 def _presented_credentials() -> tuple[str | None, str | None]:

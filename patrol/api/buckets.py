@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from patrol import db, serialize, servers
+from patrol import db, serialize
 from patrol.api import body
-from patrol.api.auth import authenticate_request, current_account
+from patrol.api.auth import authenticate_request, callers_server
 from patrol.api.envelope import ok
 from patrol.inventory import buckets, software_input
 from patrol.models import Bucket
@@ -14,26 +14,22 @@ bp = Blueprint("api_buckets", __name__)
 bp.before_request(authenticate_request)
 
 
-def _server(server_id: int):  # noqa: ANN202
-    return servers.get(db.session(), current_account(), server_id)
-
-
 @bp.get("/servers/<id:server_id>/software_bucket")
 def listing(server_id: int):
-    server = _server(server_id)
+    server = callers_server(server_id)
     rows = sorted(server.buckets, key=lambda b: b.key)
     return ok([serialize.bucket(row) for row in rows])
 
 
 @bp.get("/servers/<id:server_id>/software_bucket/<key>")
 def show(server_id: int, key: str):
-    return ok(serialize.bucket(buckets.get(db.session(), _server(server_id), key)))
+    return ok(serialize.bucket(buckets.get(db.session(), callers_server(server_id), key)))
 
 
 @bp.post("/servers/<id:server_id>/software_bucket/<key>")
 def put(server_id: int, key: str):
     session, fields = db.session(), body.fields()
-    server = _server(server_id)
+    server = callers_server(server_id)
     items = software_input.parse(fields.get("software"))
     bucket: Bucket = buckets.put(session, server, key, items, buckets.parse_expire(fields.get("expire")))
     session.commit()
@@ -43,6 +39,6 @@ def put(server_id: int, key: str):
 @bp.post("/servers/<id:server_id>/software_bucket/<key>/delete")
 def remove(server_id: int, key: str):
     session = db.session()
-    buckets.remove(session, _server(server_id), key)
+    buckets.remove(session, callers_server(server_id), key)
     session.commit()
     return ok(True)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from patrol import db, serialize, servers
 from patrol.api import body
-from patrol.api.auth import authenticate_request, current_account
+from patrol.api.auth import authenticate_request, callers_server, current_account
 from patrol.api.envelope import ok, page_args, page_meta
 from patrol.clock import now
 from patrol.errors import Invalid
@@ -17,10 +17,6 @@ from patrol.scanning import jobs
 
 bp = Blueprint("api_servers", __name__)
 bp.before_request(authenticate_request)
-
-
-def _server(server_id: int):  # noqa: ANN202
-    return servers.get(db.session(), current_account(), server_id)
 
 
 @bp.get("/servers")
@@ -40,14 +36,14 @@ def create():
 
 @bp.get("/servers/<id:server_id>")
 def show(server_id: int):
-    return ok(serialize.server(db.session(), _server(server_id)))
+    return ok(serialize.server(db.session(), callers_server(server_id)))
 
 
 @bp.post("/servers/<id:server_id>/delete")
 @bp.delete("/servers/<id:server_id>")
 def remove(server_id: int):
     session = db.session()
-    servers.remove(session, _server(server_id))
+    servers.remove(session, callers_server(server_id))
     session.commit()
     return ok(True)
 
@@ -62,26 +58,26 @@ def scan(server_id: int):
     trigger = body.fields().get("trigger") or "api"
     if trigger not in CLIENT_TRIGGERS:
         raise Invalid("A scan's trigger is api or slack.", fields={"trigger": "api or slack"})
-    started = jobs.start(session, _server(server_id), trigger)
+    started = jobs.start(session, callers_server(server_id), trigger)
     session.commit()
     return ok(serialize.scan(started), 202)
 
 
 @bp.get("/servers/<id:server_id>/isScanning")
 def is_scanning(server_id: int):
-    return ok(jobs.is_scanning(db.session(), _server(server_id)))
+    return ok(jobs.is_scanning(db.session(), callers_server(server_id)))
 
 
 @bp.get("/servers/<id:server_id>/scans")
 def scans(server_id: int):
-    server, (page, per_page) = _server(server_id), page_args()
+    server, (page, per_page) = callers_server(server_id), page_args()
     query = select(Scan).where(Scan.server_id == server.id)
     return _paged(query.order_by(Scan.id.desc()), page, per_page, serialize.scan)
 
 
 @bp.get("/servers/<id:server_id>/issues")
 def issues(server_id: int):
-    server, (page, per_page) = _server(server_id), page_args()
+    server, (page, per_page) = callers_server(server_id), page_args()
     query = select(Issue).where(Issue.server_id == server.id, Issue.resolved_at.is_(None))
     return _paged(query.order_by(Issue.id), page, per_page, serialize.issue)
 

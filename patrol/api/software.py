@@ -6,8 +6,8 @@ from collections import defaultdict
 from flask import Blueprint, request
 from sqlalchemy import select
 
-from patrol import db, serialize, servers
-from patrol.api.auth import authenticate_request, current_account
+from patrol import db, serialize
+from patrol.api.auth import authenticate_request, callers_server
 from patrol.api.envelope import ok
 from patrol.clock import now
 from patrol.errors import NotFound
@@ -18,13 +18,9 @@ bp = Blueprint("api_software", __name__)
 bp.before_request(authenticate_request)
 
 
-def _server(server_id: int):  # noqa: ANN202
-    return servers.get(db.session(), current_account(), server_id)
-
-
 @bp.get("/servers/<id:server_id>/software")
 def listing(server_id: int):
-    session, server = db.session(), _server(server_id)
+    session, server = db.session(), callers_server(server_id)
     items = live_software(session, server.id)
     shaped = [serialize.software(item) for item in items]
     if request.args.get("scope") == "exploits":
@@ -47,7 +43,7 @@ def exploits(server_id: int, software_id: int):
 
 
 def _item(server_id: int, software_id: int) -> Software:
-    server = _server(server_id)
+    server = callers_server(server_id)
     item = db.session().get(Software, software_id)
     # An item of an expired bucket is no longer installed, as the listing says.
     if item is None or item.server_id != server.id or not is_live(item.bucket, now()):

@@ -30,11 +30,10 @@ def create(
     account = Account(email=normalise_email(email))
     if password is not None:
         set_password(account, password)
-    session.add(account)
     try:
-        session.flush()
+        with session.begin_nested():
+            session.add(account)
     except IntegrityError as exc:
-        session.rollback()
         raise AlreadyExists(f"An account for {account.email} already exists.") from exc
     return account, credentials.issue(session, account, label="first key")
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -24,6 +24,8 @@ NAMING = {
 
 
 EVENTS_RECORDED = "patrol.events_recorded"
+READ_ONLY = "patrol_read_only"  # execution option: begin a deferred SQLite transaction
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Base(DeclarativeBase):
@@ -59,6 +61,8 @@ def _tune_sqlite(engine: Engine) -> None:
     A deferred SQLite transaction that reads and then writes fails at once
     with "database is locked" when another connection wrote in between;
     taking the write lock at BEGIN makes writers queue on busy_timeout instead.
+    Requests that only read (GET, HEAD) begin deferred, so that they never
+    hold the write lock while they render.
     """
 
     @event.listens_for(engine, "connect")
@@ -73,7 +77,8 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -83,9 +88,11 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self.reader = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
         self._event_listeners: list[Callable[[], None]] = []
-        event.listen(self.sessionmaker, "after_commit", self._after_commit)
-        event.listen(self.sessionmaker, "after_rollback", self._after_rollback)
+        for factory in (self.sessionmaker, self.reader):
+            event.listen(factory, "after_commit", self._after_commit)
+            event.listen(factory, "after_rollback", self._after_rollback)
 
     def on_events_committed(self, listener: Callable[[], None]) -> None:
         """Call `listener` after each commit that recorded an event (see patrol.events)."""
@@ -129,7 +136,9 @@ def get_db(app: Flask | None = None) -> Database:
 def session() -> Session:
     """The request's session, opened on first use and closed at teardown."""
     if "db_session" not in g:
-        g.db_session = get_db().sessionmaker()
+        database = get_db()
+        factory = database.reader if request.method in SAFE_METHODS else database.sessionmaker
+        g.db_session = factory()
     return g.db_session
 
 

@@ -1,10 +1,13 @@
 """Servers of an account."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from patrol.clock import now
 from patrol.errors import AlreadyExists, Invalid, NotFound
 from patrol.models import Account, Server
 
@@ -24,13 +27,17 @@ def validate_name(name: object) -> str:
     return text
 
 
-def create(session: Session, account: Account, name: object) -> Server:
-    server = Server(account_id=account.id, name=validate_name(name))
-    session.add(server)
+def create(session: Session, account: Account, name: object, scan_interval: int = 86400) -> Server:
+    """A new server; its first scheduled scan is one interval away (push first, then scan)."""
+    server = Server(
+        account_id=account.id,
+        name=validate_name(name),
+        next_scan_at=now() + timedelta(seconds=scan_interval),
+    )
     try:
-        session.flush()
+        with session.begin_nested():
+            session.add(server)
     except IntegrityError as exc:
-        session.rollback()
         raise AlreadyExists(f"A server named {server.name} already exists.") from exc
     return server
 

@@ -1,1 +1,1 @@
-"""The web pages: sign-in, dashboard, servers, and the API settings page."""
+"""The web pages: sign-in, dashboard, servers, the API page and the docs."""

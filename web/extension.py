@@ -1,2 +1,37 @@
-def init_app(app):
-    """Filled in by the web work."""
+"""Plugs the web pages into a Patrol app (entry point `patrol.extensions`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from patrol import migrate
+
+HERE = Path(__file__).parent
+
+
+def init_app(app: Flask) -> None:
+    import web.models  # noqa: F401 - registers the table
+    from web.blueprint import bp
+
+    migrate.add_versions(app, HERE / "migrations")
+    _configure_cookies(app)
+    # Only the web blueprint checks tokens (security.check_csrf): the API and
+    # Slack routes authenticate every request in their own way.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    # Tokens live as long as the session; a page left open for an hour still works.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    # The Referer check for HTTPS would refuse every form on a page sent with
+    # `Referrer-Policy: no-referrer`; the session-bound token is the defence.
+    app.config.setdefault("WTF_CSRF_SSL_STRICT", False)
+    CSRFProtect(app)
+    app.register_blueprint(bp)
+
+
+def _configure_cookies(app: Flask) -> None:
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=(app.config.get("PUBLIC_URL") or "").startswith("https://"),
+    )

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app
-from sqlalchemy import and_, func, select
 
 from patrol import db
 from patrol.api import body
 from patrol.api.auth import authenticate_request, current_account
 from patrol.api.envelope import ok, page_args, page_meta
-from patrol.models import Event
 from webhooks import addresses, service, views
 from webhooks.documents import event_document
-from webhooks.models import Delivery, Webhook
+from webhooks.models import Webhook
 
 bp = Blueprint("api_webhooks", __name__)
 # Attached here, once: the blueprint is shared by every app built in the process.
@@ -26,33 +24,15 @@ def _hook(webhook_id: str) -> Webhook:
     return service.get(db.session(), current_account(), webhook_id)
 
 
-def _last_deliveries(webhook_ids: list[str]) -> dict[str, Delivery]:
-    """Each webhook's newest delivery, in one query."""
-    if not webhook_ids:
-        return {}
-    newest = (
-        select(Delivery.webhook_id, func.max(Delivery.created_at).label("at"))
-        .where(Delivery.webhook_id.in_(webhook_ids))
-        .group_by(Delivery.webhook_id)
-        .subquery()
-    )
-    rows = db.session().scalars(
-        select(Delivery).join(
-            newest, and_(Delivery.webhook_id == newest.c.webhook_id, Delivery.created_at == newest.c.at)
-        )
-    )
-    return {row.webhook_id: row for row in rows}
-
-
 def _shown(hook: Webhook) -> dict:
     """One webhook as GET shows it (and PATCH answers it), with its newest delivery."""
-    return views.webhook(hook, last=_last_deliveries([hook.id]).get(hook.id))
+    return views.webhook(hook, last=service.last_deliveries(db.session(), [hook.id]).get(hook.id))
 
 
 @bp.get("/webhooks")
 def listing():
     hooks = service.listing(db.session(), current_account())
-    last = _last_deliveries([h.id for h in hooks])
+    last = service.last_deliveries(db.session(), [h.id for h in hooks])
     return ok([views.webhook(h, last=last.get(h.id)) for h in hooks])
 
 
@@ -106,16 +86,7 @@ def rotate_secret(webhook_id: str):
 def deliveries(webhook_id: str):
     session, hook = db.session(), _hook(webhook_id)
     page, per_page = page_args()
-    total = session.scalar(select(func.count()).where(Delivery.webhook_id == hook.id))
-    rows = session.execute(
-        select(Delivery, Event.identifier)
-        .join(Event, Event.id == Delivery.event_id)
-        .where(Delivery.webhook_id == hook.id)
-        .order_by(Delivery.created_at.desc(), Delivery.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    data = [views.delivery(row, identifier=identifier) for row, identifier in rows]
+    data, total = service.delivery_page(session, hook, page, per_page)
     return ok(data, meta=page_meta(page, per_page, total))
 
 

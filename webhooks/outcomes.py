@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from webhooks import retry
@@ -18,6 +18,8 @@ class Decision:
     next_attempt_at: datetime | None = None
     disable_reason: str | None = None
     note: str | None = None  # added to the attempt's error in the log
+    # Slack's Retry-After holds the whole webhook, not just the refused message.
+    hold_webhook_until: datetime | None = None
 
 
 def decide(
@@ -49,7 +51,11 @@ def _slack(result: Result, attempt: int, schedule, moment, manual, rng) -> Decis
         return Decision(FAILED, disable_reason=f"Slack answered {result.status} {answer.reason}.")
     if answer.outcome == answers.Outcome.INVALID_PAYLOAD:
         return Decision(FAILED, note=f"Slack refused the message ({answer.reason}); not retried.")
-    return _retry_or_fail(result, attempt, schedule, moment, manual, rng)
+    decision = _retry_or_fail(result, attempt, schedule, moment, manual, rng)
+    if answer.retry_after is None:
+        return decision
+    held = moment + timedelta(seconds=min(answer.retry_after, retry.MAX_DELAY))
+    return replace(decision, hold_webhook_until=held)
 
 
 def _retry_or_fail(result: Result, attempt: int, schedule, moment, manual, rng) -> Decision:  # noqa: ANN001

@@ -181,7 +181,7 @@ def _update_webhook(
 ) -> None:
     hook = session.get(Webhook, webhook_id)
     if pace is not None:
-        hook.paced_until = moment + pace
+        hook.paced_until = max(moment + pace, decision.hold_webhook_until or moment)
     if decision.status == SUCCEEDED:
         hook.failing_since = None
         return

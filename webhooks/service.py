@@ -4,14 +4,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from patrol import events
 from patrol.clock import now
 from patrol.errors import Conflict, NotFound
 from patrol.models import Account, Event
-from webhooks import addresses, settings, signing, wakeups
+from webhooks import addresses, settings, signing, views, wakeups
 from webhooks.models import DELIVERING, FAILED, PENDING, SUCCEEDED, Delivery, Webhook
 
 ROTATION_OVERLAP = timedelta(hours=24)
@@ -104,3 +104,36 @@ def event_for(session: Session, hook: Webhook, event_id: str) -> Event:
     if event is None:
         raise NotFound("Event does not exist")
     return event
+
+
+def last_deliveries(session: Session, webhook_ids: list[str]) -> dict[str, Delivery]:
+    """Each webhook's newest delivery, in one query."""
+    if not webhook_ids:
+        return {}
+    newest = (
+        select(Delivery.webhook_id, func.max(Delivery.created_at).label("at"))
+        .where(Delivery.webhook_id.in_(webhook_ids))
+        .group_by(Delivery.webhook_id)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(Delivery).join(
+            newest, and_(Delivery.webhook_id == newest.c.webhook_id, Delivery.created_at == newest.c.at)
+        )
+    )
+    return {row.webhook_id: row for row in rows}
+
+
+def delivery_page(session: Session, hook: Webhook, page: int, per_page: int) -> tuple[list[dict], int]:
+    """One page of the delivery log, newest first, each delivery with its attempts."""
+    total = session.scalar(select(func.count()).where(Delivery.webhook_id == hook.id)) or 0
+    rows = session.execute(
+        select(Delivery, Event.identifier)
+        .join(Event, Event.id == Delivery.event_id)
+        .where(Delivery.webhook_id == hook.id)
+        .order_by(Delivery.created_at.desc(), Delivery.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .options(selectinload(Delivery.log))
+    ).all()
+    return [views.delivery(row, identifier=identifier) for row, identifier in rows], total

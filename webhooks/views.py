@@ -4,14 +4,14 @@ from __future__ import annotations
 from patrol.clock import iso
 from webhooks import subscriptions
 from webhooks.models import Attempt, Delivery, Webhook
-from webhooks.slack.urls import mask
+from webhooks.slack.urls import mask, on_slack_host
 
 
 def webhook(hook: Webhook, *, secret: bool = False, last: Delivery | None = None) -> dict:
     """`secret` is shown only in the answer that creates or rotates it."""
     return {
         "id": hook.id,
-        "url": mask(hook.url) if hook.kind == "slack" else hook.url,
+        "url": mask(hook.url) if hook.kind == "slack" or on_slack_host(hook.url) else hook.url,
         "kind": hook.kind,
         "format": hook.format,
         "events": list(subscriptions.effective_events(hook)),

@@ -1,7 +1,6 @@
 """Servers, their scans and their issues."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 from flask import Blueprint, current_app
 from sqlalchemy import func, select
@@ -10,7 +9,6 @@ from patrol import db, serialize, servers
 from patrol.api import body
 from patrol.api.auth import authenticate_request, callers_server, current_account
 from patrol.api.envelope import ok, page_args, page_meta
-from patrol.clock import now
 from patrol.errors import Invalid
 from patrol.models import Issue, Scan
 from patrol.scanning import jobs
@@ -28,8 +26,9 @@ def listing():
 @bp.post("/servers")
 def create():
     session = db.session()
-    server = servers.create(session, current_account(), body.fields().get("domain"))
-    server.next_scan_at = now() + timedelta(seconds=current_app.config["SCAN_INTERVAL"])
+    server = servers.create(
+        session, current_account(), body.fields().get("domain"), current_app.config["SCAN_INTERVAL"]
+    )
     session.commit()
     return ok(serialize.server(session, server), 201)
 

@@ -24,6 +24,14 @@ def is_slack_webhook_url(url: str) -> bool:
             and parts.path.startswith(_PREFIX) and len(parts.path) > len(_PREFIX))
 
 
+def on_slack_host(url: str) -> bool:
+    """True for any URL on Slack's webhook hosts, whatever its scheme, port or
+    path: such a URL may carry a webhook secret even when it is not one Patrol
+    would call a Slack webhook, so it is shown masked all the same."""
+    parts = _split(url)
+    return parts is not None and (parts.hostname or "").removesuffix(".") in SLACK_HOSTS
+
+
 def mask(url: str) -> str:
     """`url` without its secrets.
 
@@ -35,7 +43,7 @@ def mask(url: str) -> str:
     if parts is None:
         return MASK
     netloc = _netloc_without_password(parts.netloc)
-    if (parts.hostname or "") in SLACK_HOSTS:  # also http or a port: the secret is there all the same
+    if on_slack_host(url):
         segments = parts.path.split("/")  # "", "services", T..., B..., secret
         kept = segments[:4] if len(segments) > 4 else segments[:2]
         return urlunsplit((parts.scheme, netloc, "/".join([*kept, MASK]), "", ""))

@@ -1,0 +1,80 @@
+"""The bot's answers as Block Kit, built from the API's objects.
+
+Every word is in templates/bot (buttons reuse templates/slack, so a button
+reads the same in an alert and in an answer); `payload` checks each answer
+against Slack's limits before it leaves.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+
+from slack_sdk.models.blocks import Block
+
+from patrol import TEMPLATES
+from webhooks.slack import blocks, limits, severity
+from webhooks.slack.messages import Message, moment, one_line
+from webhooks.slack.wording import Wording
+
+__all__ = ["Message", "button_wording", "facts_of_issue", "facts_of_server", "packed", "payload", "say"]
+
+
+@cache
+def _wording() -> Wording:
+    return Wording(TEMPLATES)
+
+
+@cache
+def button_wording() -> Wording:
+    return Wording()
+
+
+def say(template: str, piece: str, **values: object) -> str:
+    """A piece of templates/bot/`template`.j2."""
+    return _wording()(f"bot/{template}", piece, **values)
+
+
+def payload(message: Message) -> dict:
+    """`{"text", "blocks"}` for Slack, within its limits (SlackLimitError would be a bug here)."""
+    body = {"text": one_line(message.fallback), "blocks": [block.to_dict() for block in message.blocks]}
+    limits.assert_within_limits(body)
+    return body
+
+
+def packed(lines: list[str]) -> list[Block]:
+    """Lines joined into as few sections as Slack's 3,000 characters per section allow."""
+    texts: list[str] = []
+    for line in lines:
+        if texts and len(texts[-1]) + 1 + len(line) <= limits.MAX_SECTION_TEXT:
+            texts[-1] += "\n" + line
+        else:
+            texts.append(line)
+    return [blocks.section(text) for text in texts]
+
+
+def facts_of_server(server: Mapping) -> dict:
+    """What the templates show of a server object, with times ready for `<!date>`."""
+    last = server.get("last_scan") or None
+    return {
+        "id": server.get("id"),
+        "name": str(server.get("name") or server.get("id")),
+        "scanning": bool(server.get("scanning")),
+        "last_scan": last and {
+            "status": last.get("status"),
+            "trigger": last.get("trigger"),
+            "moment": moment(last.get("finished_at") or last.get("started_at")),
+        },
+    }
+
+
+def facts_of_issue(issue: Mapping) -> dict:
+    software, advisory = issue.get("software") or {}, issue.get("advisory") or {}
+    return {
+        "severity": severity.of(issue),
+        "package": software.get("name") or "",
+        "version": software.get("version"),
+        "advisory_id": advisory.get("id") or "",
+        "url": advisory.get("url"),
+        "summary": advisory.get("summary"),
+        "fixed_in": issue.get("fixed_in"),
+    }

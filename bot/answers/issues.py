@@ -1,0 +1,35 @@
+"""`/patrol issues SERVER [--severity LEVEL]` and the "Show issues" button."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot.answers import Message, button_wording, facts_of_issue, facts_of_server, packed, say
+from webhooks.slack import blocks, severity
+
+# Thirty one-line issues stay readable; the rest are counted and linked.
+MAX_LISTED = 30
+
+
+def issue_list(server: Mapping, issues: Sequence[Mapping], minimum: str | None,
+               public_url: str | None) -> Message:
+    """The server's open issues rated `minimum` or worse (all when None), worst first."""
+    name = facts_of_server(server)["name"]
+    shown = severity.worst_first([issue for issue in issues if at_least(issue, minimum)])
+    if not shown:
+        text = say("issues", "nothing", server=name, severity=minimum)
+        return Message(text, [blocks.section(text)])
+    lines = [say("_bot", "issue_line", issue=facts_of_issue(issue)) for issue in shown[:MAX_LISTED]]
+    body = [blocks.header(say("issues", "header", server=name, count=len(shown), severity=minimum)),
+            *packed(lines)]
+    if len(shown) > MAX_LISTED:
+        url = blocks.server_url(public_url, server.get("id"))
+        body.append(blocks.context(say("issues", "more", count=len(shown) - MAX_LISTED, url=url)))
+    body += blocks.server_actions(button_wording(), server.get("id"), public_url, interactive=True)
+    counts = severity.counts(shown)
+    return Message(say("issues", "fallback", server=name, count=len(shown), counts=counts), body)
+
+
+def at_least(issue: Mapping, minimum: str | None) -> bool:
+    if minimum is None:
+        return True
+    return severity.ORDER.index(severity.of(issue)) <= severity.ORDER.index(minimum)

@@ -1,0 +1,37 @@
+"""`/patrol status`: every server on one line, worst first."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot.answers import Message, facts_of_server, packed, say
+from webhooks.slack import blocks, severity
+
+# Forty lines fill a screen; the rest are counted, and they have the fewest issues.
+MAX_LISTED = 40
+
+
+def status_list(servers: Sequence[tuple[Mapping, Mapping[str, int]]]) -> Message:
+    """`servers` pairs each server object with its open issues by severity."""
+    if not servers:
+        return Message(say("status", "empty"), [blocks.section(say("status", "empty"))])
+    ranked = sorted(servers, key=_rank)
+    lines = [say("status", "line", server=facts_of_server(server), counts=severity.ordered(counts),
+                 worst=worst(counts))
+             for server, counts in ranked[:MAX_LISTED]]
+    body = [blocks.header(say("status", "header", count=len(ranked))), *packed(lines)]
+    if len(ranked) > MAX_LISTED:
+        body.append(blocks.context(say("status", "more", count=len(ranked) - MAX_LISTED)))
+    body.append(blocks.context(say("status", "hint")))
+    open_count = sum(sum(counts.values()) for _, counts in ranked)
+    return Message(say("status", "fallback", count=len(ranked), open_count=open_count), body)
+
+
+def worst(counts: Mapping[str, int]) -> str | None:
+    """The worst severity with open issues, or None for a clean server."""
+    return next(iter(severity.ordered(counts)), None)
+
+
+def _rank(entry: tuple[Mapping, Mapping[str, int]]) -> tuple:
+    server, counts = entry
+    ordered = severity.ordered(counts)
+    return (*(-ordered.get(level, 0) for level in severity.ORDER), str(server.get("name")).lower())

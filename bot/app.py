@@ -1,0 +1,66 @@
+"""The Bolt app, for one workspace (a bot token) or many (OAuth).
+
+Nothing here calls Slack at start-up: the single-workspace authorization
+answers from configuration instead of `auth.test`, so slash commands work
+even while Slack's Web API is out of reach. Request verification with the
+signing secret (and its 5-minute window) is Bolt's default and stays on.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask
+from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk import WebClient
+
+from bot import actions, commands, oauth
+from bot.replying import Answerer
+from patrol import background
+
+LISTENER_THREADS = 8  # answers in flight at once; each waits mostly on Patrol's API
+
+
+def build(app: Flask) -> App:
+    """The Bolt app for a Patrol app whose SLACK_SIGNING_SECRET is set."""
+    config = app.config
+    client = WebClient(base_url=config["SLACK_API_URL"])
+    threads = background.get(app).add(ListenerThreads())
+    common = {"signing_secret": config["SLACK_SIGNING_SECRET"], "client": client,
+              "listener_executor": threads.executor}
+    if oauth.configured(config):
+        store = oauth.installation_store(app)
+        bolt = App(**common, installation_store=store, oauth_flow=oauth.flow(app, client, store))
+    else:
+        bolt = App(**common, authorize=single_workspace(config.get("SLACK_BOT_TOKEN")))
+    answerer = Answerer(app)
+    commands.register(bolt, answerer)
+    actions.register(bolt, answerer)
+    return bolt
+
+
+def single_workspace(bot_token: str | None):  # noqa: ANN201 - Bolt's authorize callable
+    """Authorize every verified request with the configured bot token.
+
+    Which Patrol account a request may act for is decided by the workspace
+    link, not here; the token is only needed to post with `--public`.
+    """
+
+    def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=bot_token)
+
+    return authorize
+
+
+class ListenerThreads:
+    """The threads Bolt runs listeners on, as a background service of the app,
+    so that stopping Patrol lets answers in flight finish and ends the threads."""
+
+    def __init__(self) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener")
+
+    def start(self) -> None:
+        """Nothing to start: the executor makes its threads as answers arrive."""
+
+    def stop(self) -> None:
+        self.executor.shutdown(wait=True)

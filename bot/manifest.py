@@ -1,0 +1,37 @@
+"""The Slack app manifest (manifest.yml at the top of the repository), with a
+deployment's request URLs filled in."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.oauth import REDIRECT_PATH
+from bot.routes import EVENTS_PATH
+
+MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
+
+
+class BadUrl(ValueError):
+    """Not an http(s) base URL Slack could call."""
+
+
+def load() -> dict:
+    return yaml.safe_load(MANIFEST.read_text())
+
+
+def for_url(base_url: str) -> dict:
+    """The manifest with every request URL under `base_url` (Patrol's public address)."""
+    base = base_url.strip().rstrip("/")
+    if not base.startswith(("https://", "http://")) or len(base) <= len("https://"):
+        raise BadUrl(f"{base_url!r} is not an http(s) address, e.g. https://patrol.example.com")
+    manifest = load()
+    for command in manifest["features"]["slash_commands"]:
+        command["url"] = base + EVENTS_PATH
+    manifest["settings"]["interactivity"]["request_url"] = base + EVENTS_PATH
+    manifest["oauth_config"]["redirect_urls"] = [base + REDIRECT_PATH]
+    return manifest
+
+
+def render(base_url: str) -> str:
+    return yaml.safe_dump(for_url(base_url), sort_keys=False, allow_unicode=True)

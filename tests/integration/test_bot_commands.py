@@ -1,0 +1,248 @@
+"""`/patrol` over real HTTP: Slack's signed request to the running app, the bot's
+calls to Patrol's API on the same live server, and the answer posted to a
+`response_url` receiver (or, for help and mistakes, in the ack itself)."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.models import WorkspaceLink
+from patrol import credentials, demo
+from patrol.models import Account, Scan
+from patrol.scanning import workers
+from tests.support.live_server import live_server  # noqa: F401 - a fixture
+from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
+from tests.support.slack_api_standin import SlackRequests, Workspace, slack_api  # noqa: F401 - a fixture
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+TEAM = "T0STANDIN1"
+BOT = Workspace(team_id=TEAM, bot_token="xoxb-single-workspace-token")
+
+
+@pytest.fixture
+def app_config(app_config, slack_api):
+    """Single-workspace mode: a signing secret and a bot token, Slack's Web API on loopback."""
+    slack_api.add_bot(BOT)
+    app_config.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_BOT_TOKEN=BOT.bot_token,
+                      SLACK_API_URL=slack_api.base_url)
+    return app_config
+
+
+@pytest.fixture
+def slack(app, live_server):
+    app.config["API_URL"] = live_server.base_url + "/api"
+    return SlackRequests(live_server.base_url, SIGNING_SECRET)
+
+
+@pytest.fixture
+def owner(make_account, runner):
+    caller = make_account()
+    linked = runner.invoke(args=["slack", "link", TEAM, caller.email])
+    assert linked.exit_code == 0, linked.output
+    return caller
+
+
+def ask(slack, receivers, text, team_id=TEAM, **options):
+    return slack.ask(text, team_id=team_id, answers=receivers(), **options)
+
+
+def texts(answer):
+    """Every text of the answer's blocks, in order."""
+    found = []
+    for block in answer["blocks"]:
+        found += [block[key]["text"] for key in ("text",) if key in block]
+        found += [field["text"] for field in block.get("fields", [])]
+        found += [element["text"] for element in block.get("elements", []) if element.get("type") == "mrkdwn"]
+    return found
+
+
+def vulnerable_server(client, db, caller, name="web1.example.com"):
+    """A server whose composer.lock has known advisories, scanned once."""
+    demo.import_advisories(db)
+    server_id = client.post("/api/servers", json={"domain": name}, auth=caller.auth).json["data"]["id"]
+    pushed = client.post(f"/api/servers/{server_id}/software_bucket/composer",
+                         json={"software": demo.lockfile_items("composer")}, auth=caller.auth)
+    assert pushed.status_code == 200
+    assert client.post(f"/api/servers/{server_id}/scan", auth=caller.auth).status_code == 202
+    assert workers.run_one(db)
+    return server_id
+
+
+def open_issues(client, caller, server_id):
+    return client.get(f"/api/servers/{server_id}/issues?per_page=200", auth=caller.auth).json["data"]
+
+
+def by_severity(issues):
+    counts = {}
+    for issue in issues:
+        counts[issue["advisory"]["severity"]] = counts.get(issue["advisory"]["severity"], 0) + 1
+    return counts
+
+
+def test_status_lists_every_server_worst_first_with_counts_from_the_api(client, db, slack, receivers, owner,
+                                                                        make_server, slack_api):
+    make_server(owner, "a-clean.example.com")
+    vulnerable = vulnerable_server(client, db, owner)
+    counts = by_severity(open_issues(client, owner, vulnerable))
+    assert counts, "the demo lock file should have open issues"
+
+    answer = ask(slack, receivers, "status")
+
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"] == f"2 servers, {sum(counts.values())} open issues."
+    listing = next(text for text in texts(answer) if "a-clean" in text).splitlines()
+    assert "*web1.example.com*" in listing[0] and "last scan <!date^" in listing[0]
+    for severity, count in counts.items():
+        assert f"{count} {severity}" in listing[0]
+    assert "*a-clean.example.com* · no open issues · never scanned" in listing[1]
+    assert slack_api.calls() == [], "answering needs nothing from Slack's Web API (not even auth.test)"
+
+
+def test_status_of_one_server_shows_its_state_newest_issues_and_buttons(client, db, slack, receivers, owner):
+    server_id = vulnerable_server(client, db, owner)
+    issues = open_issues(client, owner, server_id)
+
+    answer = ask(slack, receivers, "status web1")
+
+    assert answer["blocks"][0] == {"type": "header", "text": {"type": "plain_text", "text": "web1.example.com",
+                                                              "emoji": True}}
+    assert f"{len(issues)} open issues" in texts(answer)[1]
+    newest = max(issues, key=lambda issue: issue["first_seen_at"])
+    assert any(newest["advisory"]["id"] in text for text in texts(answer))
+    (buttons,) = [block for block in answer["blocks"] if block["type"] == "actions"]
+    assert {(button["action_id"], button.get("value")) for button in buttons["elements"]} == {
+        ("patrol_scan_again", str(server_id)), ("patrol_show_issues", str(server_id))}
+
+
+def test_issues_with_a_severity_shows_only_that_severity_and_worse(client, db, slack, receivers, owner):
+    server_id = vulnerable_server(client, db, owner)
+    issues = open_issues(client, owner, server_id)
+    wanted = [issue for issue in issues if issue["advisory"]["severity"] in ("critical", "high")]
+    assert 0 < len(wanted) < len(issues), "the demo data should have high and lower issues"
+
+    answer = ask(slack, receivers, "issues web1.example.com --severity high")
+
+    assert answer["blocks"][0]["text"]["text"] == f"{len(wanted)} open issues on web1.example.com (high or worse)"
+    listed = "\n".join(texts(answer))
+    assert all(issue["advisory"]["id"] in listed for issue in wanted)
+    assert not any(issue["advisory"]["id"] in listed for issue in issues if issue not in wanted)
+
+
+def test_scan_starts_a_scan_triggered_from_slack(app, db, slack, receivers, owner, make_server):
+    server_id = make_server(owner, "web1.example.com")
+
+    answer = ask(slack, receivers, "scan web1")
+
+    assert "Scanning *web1.example.com* now." in answer["text"]
+    assert "no Slack webhook" in answer["text"]
+    with db.session() as session:
+        scan = session.scalar(select(Scan).where(Scan.server_id == server_id))
+    assert (scan.trigger, scan.status) == ("slack", "running")
+
+
+@pytest.mark.parametrize("trigger", ["scheduled", "manual", ["slack"]])
+def test_a_client_may_say_api_or_slack_started_a_scan_and_nothing_else(client, owner, make_server, trigger):
+    server_id = make_server(owner, "web1.example.com")
+
+    refused = client.post(f"/api/servers/{server_id}/scan", json={"trigger": trigger}, auth=owner.auth)
+
+    assert refused.status_code == 422
+    assert refused.json["error"]["fields"] == {"trigger": "api or slack"}
+
+
+def test_scan_of_a_server_being_scanned_says_so(client, slack, receivers, owner, make_server):
+    server_id = make_server(owner, "web1.example.com")
+    assert client.post(f"/api/servers/{server_id}/scan", auth=owner.auth).status_code == 202
+
+    answer = ask(slack, receivers, "scan web1.example.com")
+
+    assert "is being scanned already" in answer["text"]
+
+
+def test_help_is_answered_in_the_ack(slack, owner):
+    acked = slack.command("help", team_id=TEAM, response_url="http://127.0.0.1:9/never")
+
+    assert acked.status_code == 200
+    body = acked.json()
+    assert body["response_type"] == "ephemeral"
+    assert body["text"].startswith("Patrol commands:")
+    assert "`/patrol scan SERVER`" in body["blocks"][1]["text"]["text"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("frobnicate", "I don't know `frobnicate`."),
+    ("scan", "Which server?"),
+    ("issues web1 --severity dire", "I don't understand `dire`."),
+    ("status web1 web2", "I did not expect `web2` there."),
+])
+def test_words_that_are_not_a_command_get_a_helpful_answer_in_the_ack(slack, owner, text, expected):
+    acked = slack.command(text, team_id=TEAM, response_url="http://127.0.0.1:9/never")
+
+    assert acked.status_code == 200
+    assert acked.json()["text"].startswith(expected)
+
+
+def test_an_unknown_server_gets_suggestions(slack, receivers, owner, make_server):
+    make_server(owner, "web1.example.com")
+    make_server(owner, "web2.example.com")
+
+    answer = ask(slack, receivers, "status web")
+
+    assert answer["text"] == ("You have no server called *web*. "
+                              "Did you mean `web1.example.com`, `web2.example.com`?")
+
+
+def test_a_name_that_fits_two_servers_is_asked_back(slack, receivers, owner, make_server):
+    make_server(owner, "web1.example.com")
+    make_server(owner, "web1.example.org")
+
+    answer = ask(slack, receivers, "scan web1")
+
+    assert answer["text"].startswith("*web1* could be `web1.example.com`, `web1.example.org`")
+
+
+def test_an_unlinked_workspace_is_told_how_to_link(slack, receivers, owner):
+    answer = ask(slack, receivers, "status", team_id="T0NOTLINKED")
+
+    assert answer["text"].startswith("This Slack workspace is not linked to a Patrol account yet.")
+    assert "`patrol slack link T0NOTLINKED EMAIL`" in answer["text"]
+
+
+def test_a_revoked_workspace_key_asks_for_a_new_link(db, slack, receivers, owner):
+    with db.session() as session:
+        key = session.scalar(select(WorkspaceLink.credential_key))
+        credentials.revoke(session, session.get(Account, owner.account_id), key)
+
+    answer = ask(slack, receivers, "status")
+
+    assert answer["text"].startswith("This workspace's link to Patrol no longer works")
+
+
+def test_an_unreachable_api_gets_a_try_again_answer(app, slack, receivers, owner):
+    app.config["API_URL"] = "http://127.0.0.1:9/api"  # discard port: nothing listens
+
+    answer = ask(slack, receivers, "status")
+
+    assert answer["text"] == "Patrol could not be reached just now. Please try again in a minute."
+
+
+def test_public_answers_are_posted_in_the_channel_with_the_bot_token(slack_api, slack, receivers, owner):
+    answers = receivers()
+
+    acked = slack.command("status --public", team_id=TEAM, response_url=answers.url("/response"))
+
+    assert acked.status_code == 200
+    (posted,) = wait_until(lambda: slack_api.calls("chat.postMessage"), what="a chat.postMessage call")
+    assert posted.token == BOT.bot_token and posted.args["channel"] == "C0ALERTS"
+    assert posted.args["text"].startswith("You have no servers in Patrol yet.")
+    assert posted.args["blocks"][0]["type"] == "section"
+    assert answers.requests == []
+
+
+def test_a_public_answer_in_a_channel_without_the_bot_comes_back_privately(slack_api, slack, receivers, owner):
+    answer = ask(slack, receivers, "status --public", channel_id="C0ELSEWHERE")
+
+    assert [call.args["channel"] for call in slack_api.calls("chat.postMessage")] == ["C0ELSEWHERE"]
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"].startswith("I could not post in this channel: invite Patrol to it")
+    assert "You have no servers in Patrol yet." in answer["text"]

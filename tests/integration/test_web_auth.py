@@ -1,0 +1,156 @@
+"""Register, sign in and out, set a password with an API key, and the limit on failed sign-ins."""
+import re
+
+import pytest
+
+from patrol import create_app
+from patrol.db import get_db
+from tests.support.web_pages import PASSWORD, csrf_token, post_form, sign_in, text
+
+
+def test_signed_out_pages_send_to_the_sign_in_form_and_back(client, make_account):
+    caller = make_account(password=PASSWORD)
+    for path in ("/", "/api-settings", "/servers/1"):
+        answer = client.get(path)
+        assert answer.status_code == 302
+        assert answer.headers["Location"] == f"/signin?next={path}"
+    answer = post_form(client, "/signin", {"email": caller.email, "password": PASSWORD, "next": "/api-settings"})
+    assert answer.headers["Location"] == "/api-settings"
+    assert client.get("/api-settings").status_code == 200
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_sign_in_never_sends_to_another_site(client, make_account, target):
+    caller = make_account(password=PASSWORD)
+    answer = post_form(client, "/signin", {"email": caller.email, "password": PASSWORD, "next": target})
+    assert answer.headers["Location"] == "/"
+
+
+def test_register_signs_in_and_shows_the_first_key_once(client):
+    answer = post_form(client, "/register", {"email": "New@Example.com", "password": PASSWORD})
+    assert answer.status_code == 200
+    page = text(answer)
+    key, secret = re.search(r'id="new-key">([0-9a-f]{32})<', page).group(1), re.search(r'id="new-secret">([0-9a-f]{64})<', page).group(1)
+    assert answer.headers["Referrer-Policy"] == "no-referrer"
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert client.get("/api/user", auth=(key, secret)).json["data"]["email"] == "new@example.com"
+    again = text(client.get("/api-settings"))
+    assert key in again and secret not in again
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("not-an-email", PASSWORD, "must be an email address"),
+        ("short@example.com", "short", "at least 8 characters"),
+    ],
+)
+def test_register_explains_what_is_wrong(client, email, password, message):
+    answer = post_form(client, "/register", {"email": email, "password": password})
+    assert answer.status_code == 422
+    assert message in text(answer)
+    assert client.get("/").status_code == 302
+
+
+def test_register_refuses_an_email_that_has_an_account(client, make_account):
+    caller = make_account(password=PASSWORD)
+    answer = post_form(client, "/register", {"email": caller.email, "password": PASSWORD})
+    assert answer.status_code == 422
+    assert f"An account for {caller.email} already exists." in text(answer)
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client, make_account):
+    caller = make_account(password=PASSWORD)
+    wrong_password = post_form(client, "/signin", {"email": caller.email, "password": "not it at all"})
+    no_account = post_form(client, "/signin", {"email": "nobody@example.com", "password": PASSWORD})
+    for answer in (wrong_password, no_account):
+        assert answer.status_code == 401
+        assert "That email and password do not match an account." in text(answer)
+    assert client.get("/").status_code == 302
+
+
+def test_sign_out_ends_the_session(client, make_account):
+    caller = make_account(password=PASSWORD)
+    sign_in(client, caller.email)
+    answer = post_form(client, "/signout", token_from="/")
+    assert answer.headers["Location"] == "/signin"
+    assert client.get("/").status_code == 302
+
+
+def test_a_post_without_its_csrf_token_is_refused_with_a_page(client, make_account):
+    caller = make_account(password=PASSWORD)
+    answer = client.post("/signin", data={"email": caller.email, "password": PASSWORD})
+    assert answer.status_code == 400
+    assert "This form has expired" in text(answer)
+    assert answer.mimetype == "text/html"
+    forged = client.post("/signin", data={"email": caller.email, "password": PASSWORD, "csrf_token": "forged"})
+    assert forged.status_code == 400
+    assert client.get("/").status_code == 302
+
+
+def test_an_account_made_on_the_command_line_sets_a_password_with_its_api_key(client, runner, app):
+    made = runner.invoke(args=["account", "create", "cli@example.com"])
+    key = re.search(r"API key:\s+(\w+)", made.output).group(1)
+    secret = re.search(r"API secret:\s+(\w+)", made.output).group(1)
+    refused = post_form(client, "/signin", {"email": "cli@example.com", "password": PASSWORD})
+    assert refused.status_code == 401
+
+    wrong = post_form(client, "/set-password", {"key": key, "secret": "0" * 64, "password": PASSWORD})
+    assert wrong.status_code == 401
+    short = post_form(client, "/set-password", {"key": key, "secret": secret, "password": "short"})
+    assert short.status_code == 422 and "at least 8 characters" in text(short)
+    done = post_form(client, "/set-password", {"key": key, "secret": secret, "password": PASSWORD})
+    assert done.headers["Location"] == "/"
+
+    post_form(client, "/signout", token_from="/")
+    sign_in(client, "cli@example.com")
+    assert "cli@example.com" in text(client.get("/"))
+
+
+def _fail(client, email):  # noqa: ANN001, ANN202
+    return post_form(client, "/signin", {"email": email, "password": "wrong password"})
+
+
+def test_five_failures_for_one_email_lock_it_for_a_while(client, make_account):
+    caller = make_account(password=PASSWORD)
+    assert [_fail(client, caller.email).status_code for _ in range(5)] == [401] * 5
+    locked = post_form(client, "/signin", {"email": caller.email, "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in text(locked)
+    assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60
+    other = make_account(password=PASSWORD)
+    assert post_form(client, "/signin", {"email": other.email, "password": PASSWORD}).status_code == 302
+
+
+def test_a_successful_sign_in_forgives_earlier_failures(client, make_account):
+    caller = make_account(password=PASSWORD)
+    for _ in range(4):
+        _fail(client, caller.email)
+    sign_in(client, caller.email)
+    assert [_fail(client, caller.email).status_code for _ in range(4)] == [401] * 4
+
+
+def test_one_address_trying_many_emails_is_limited_too(client, make_account):
+    caller = make_account(password=PASSWORD)
+    for n in range(20):
+        assert _fail(client, f"guess{n}@example.com").status_code == 401
+    assert post_form(client, "/signin", {"email": caller.email, "password": PASSWORD}).status_code == 429
+
+
+def test_the_limit_is_shared_by_every_process_on_the_database(app_config, client, make_account):
+    caller = make_account(password=PASSWORD)
+    other_process = create_app(app_config)
+    try:
+        other_client = other_process.test_client()
+        for _ in range(5):
+            _fail(other_client, caller.email)
+    finally:
+        get_db(other_process).dispose()
+    assert post_form(client, "/signin", {"email": caller.email, "password": PASSWORD}).status_code == 429
+
+
+def test_csrf_token_is_bound_to_the_session(client, app):
+    token = csrf_token(client)
+    stranger = app.test_client()
+    answer = stranger.post("/register", data={"email": "x@example.com", "password": PASSWORD, "csrf_token": token})
+    assert answer.status_code == 400

@@ -1,0 +1,115 @@
+"""The dashboard, a server's page, and "Scan now"."""
+from patrol import demo
+from patrol.models import Scan
+from patrol.scanning import workers
+from tests.support.web_pages import PASSWORD, post_form, sign_in, text
+
+
+def vulnerable_server(client, db, make_server, caller, name="web1.example.com"):  # noqa: ANN001, ANN201
+    demo.import_advisories(db)
+    server_id = make_server(caller, name)
+    pushed = client.post(f"/api/servers/{server_id}/software_bucket/composer",
+                         json={"software": demo.lockfile_items("composer")}, auth=caller.auth)
+    assert pushed.status_code == 200, pushed.json
+    return server_id
+
+
+def signed_in(client, make_account):  # noqa: ANN001, ANN201
+    caller = make_account(password=PASSWORD)
+    sign_in(client, caller.email)
+    return caller
+
+
+def scan_now(client, server_id, back="/"):  # noqa: ANN001, ANN201
+    return post_form(client, f"/servers/{server_id}/scan", {"next": back}, token_from="/")
+
+
+def test_the_dashboard_lists_only_my_servers(client, make_account, make_server):
+    me = signed_in(client, make_account)
+    make_server(me, "mine.example.com")
+    make_server(make_account(), "theirs.example.com")
+    page = text(client.get("/"))
+    assert "mine.example.com" in page and "Never scanned" in page
+    assert "theirs.example.com" not in page
+
+
+def test_a_newcomer_without_servers_is_told_how_to_add_one(client, make_account):
+    signed_in(client, make_account)
+    page = text(client.get("/"))
+    assert "No servers yet" in page and "patrol push" in page
+
+
+def test_scan_now_runs_a_scan_and_the_pages_show_its_issues(client, db, make_account, make_server):
+    me = signed_in(client, make_account)
+    server_id = vulnerable_server(client, db, make_server, me)
+
+    started = scan_now(client, server_id)
+    assert started.status_code == 302 and started.headers["Location"] == "/"
+    running = text(client.get("/"))
+    assert "Scanning" in running
+    assert "A scan of web1.example.com started" in running
+    with db.session() as session:
+        scan = session.query(Scan).filter_by(server_id=server_id).one()
+        assert (scan.status, scan.trigger) == ("running", "manual")
+
+    assert workers.run_one(db)
+    issues = client.get("/").get_data(as_text=True)
+    assert "Scanned" in issues and "high" in issues
+    server_page = text(client.get(f"/servers/{server_id}"))
+    for expected in ("GHSA-q7rv-6hp3-vh96", "guzzlehttp/psr7", "1.8.4", "https://github.com/advisories/GHSA-q7rv-6hp3-vh96",
+                     "composer", "/var/www/shop/composer.lock", "finished", "manual"):
+        assert expected in server_page, expected
+
+
+def test_scan_now_while_a_scan_runs_says_so(client, db, make_account, make_server):
+    me = signed_in(client, make_account)
+    server_id = make_server(me)
+    scan_now(client, server_id)
+    again = scan_now(client, server_id, back=f"/servers/{server_id}")
+    assert again.headers["Location"] == f"/servers/{server_id}"
+    assert "web1.example.com is already being scanned." in text(client.get(f"/servers/{server_id}"))
+    with db.session() as session:
+        assert session.query(Scan).filter_by(server_id=server_id).count() == 1
+
+
+def test_another_accounts_server_is_not_found(client, make_account, make_server):
+    signed_in(client, make_account)
+    theirs = make_server(make_account(), "theirs.example.com")
+    for answer in (client.get(f"/servers/{theirs}"), scan_now(client, theirs), client.get("/servers/999999")):
+        assert answer.status_code == 404
+        assert "Not found" in text(answer) and "theirs.example.com" not in text(answer)
+
+
+def test_scan_now_without_a_csrf_token_is_refused(client, db, make_account, make_server):
+    me = signed_in(client, make_account)
+    server_id = make_server(me)
+    assert client.post(f"/servers/{server_id}/scan").status_code == 400
+    with db.session() as session:
+        assert session.query(Scan).count() == 0
+
+
+def test_a_server_page_shows_software_by_bucket(client, db, make_account, make_server):
+    me = signed_in(client, make_account)
+    server_id = vulnerable_server(client, db, make_server, me)
+    client.post(f"/api/servers/{server_id}/software_bucket/python", auth=me.auth,
+                json={"software": [{"n": "<b>requests</b>", "v": "2.0.0", "l": "/srv/api/requirements.txt"}]})
+    page = text(client.get(f"/servers/{server_id}"))
+    assert "composer" in page and "python" in page
+    assert "&lt;b&gt;requests&lt;/b&gt;" in page and "<b>requests</b>" not in page
+
+
+def test_live_regions_answer_with_a_version_that_changes_with_the_state(client, db, make_account, make_server):
+    me = signed_in(client, make_account)
+    server_id = make_server(me)
+    versions = {}
+    for path in ("/", f"/servers/{server_id}"):
+        region = client.get(path, query_string={"partial": 1})
+        assert "<html" not in text(region) and "Scan now" in text(region)
+        versions[path] = region.headers["X-Live-Version"]
+        assert client.get(path, query_string={"partial": 1}).headers["X-Live-Version"] == versions[path]
+        assert f'data-live-version="{versions[path]}"' in text(client.get(path))
+    scan_now(client, server_id)
+    for path in versions:
+        after = client.get(path, query_string={"partial": 1})
+        assert after.headers["X-Live-Version"] != versions[path]
+        assert "Scanning" in text(after)

@@ -1,0 +1,117 @@
+"""The bot's Block Kit answers: order, cuts, escaping and Slack's limits."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.answers import notes, payload
+from bot.answers.detail import NEWEST, server_detail
+from bot.answers.issues import MAX_LISTED as MAX_ISSUES, issue_list
+from bot.answers.listing import MAX_LISTED as MAX_SERVERS, status_list
+from webhooks.slack import limits
+
+SEVERITIES = ("critical", "high", "medium", "low", "unknown")
+
+
+def server(server_id, name, scanning=False, last=None):
+    return {"id": server_id, "name": name, "scanning": scanning, "issue_count": 0, "last_scan": last}
+
+
+def issue(number, severity="high", seen="2026-01-01T10:00:00Z", name="pkg"):
+    return {"id": number, "server_id": 1,
+            "software": {"name": f"{name}{number}", "version": "1.0", "location": None},
+            "advisory": {"id": f"GHSA-{number:04d}", "aliases": [], "summary": "A flaw", "severity": severity,
+                         "url": f"https://github.com/advisories/GHSA-{number:04d}"},
+            "fixed_in": "1.1", "first_seen_at": seen}
+
+
+def all_text(body):
+    return "\n".join(str(block) for block in body["blocks"])
+
+
+def test_status_puts_the_worst_server_first():
+    body = payload(status_list([
+        (server(1, "lows.example.com"), {"low": 9}),
+        (server(2, "clean.example.com"), {}),
+        (server(3, "critical.example.com"), {"critical": 1}),
+        (server(4, "highs.example.com"), {"high": 5, "medium": 1}),
+    ]))
+
+    lines = body["blocks"][1]["text"]["text"].splitlines()
+    assert [line.split("*")[1] for line in lines] == [
+        "critical.example.com", "highs.example.com", "lows.example.com", "clean.example.com"]
+    assert "5 high, 1 medium" in lines[1]
+    assert body["text"] == "4 servers, 16 open issues."
+
+
+def test_status_cuts_a_long_list_and_counts_the_rest():
+    servers = [(server(n, f"web{n}.example.com"), {"low": n}) for n in range(1, MAX_SERVERS + 11)]
+
+    body = payload(status_list(servers))
+
+    listed = sum(len(block["text"]["text"].splitlines()) for block in body["blocks"] if block["type"] == "section")
+    assert listed == MAX_SERVERS
+    assert "…and 10 more servers, with fewer issues." in all_text(body)
+
+
+def test_no_servers_says_how_to_add_one():
+    assert payload(status_list([]))["text"].startswith("You have no servers in Patrol yet.")
+
+
+def test_server_detail_shows_the_newest_issues_first():
+    issues = [issue(n, seen=f"2026-01-{n:02d}T00:00:00Z") for n in range(1, 9)]
+
+    body = payload(server_detail(server(1, "web1"), issues, None))
+
+    listed = [block for block in body["blocks"] if block["type"] == "section"][-1]["text"]["text"]
+    assert [line.split("GHSA-")[1][:4] for line in listed.splitlines()] == ["0008", "0007", "0006", "0005", "0004"]
+    assert f"…and {8 - NEWEST} more issues" in all_text(body)
+
+
+def test_issue_list_filters_by_minimum_severity_worst_first():
+    issues = [issue(1, "low"), issue(2, "high"), issue(3, "critical"), issue(4, "medium")]
+
+    body = payload(issue_list(server(1, "web1"), issues, "medium", None))
+
+    text = body["blocks"][1]["text"]["text"]
+    assert [line.split("GHSA-")[1][:4] for line in text.splitlines()] == ["0003", "0002", "0004"]
+    assert body["text"] == "web1: 3 open issues (1 critical, 1 high, 1 medium)"
+
+
+def test_issue_list_cuts_and_links_the_rest_when_patrol_has_an_address():
+    issues = [issue(n) for n in range(1, MAX_ISSUES + 6)]
+
+    body = payload(issue_list(server(7, "web1"), issues, None, "https://patrol.example.com"))
+
+    assert "…and 5 more issues: <https://patrol.example.com/servers/7|see them all in Patrol>." in all_text(body)
+
+
+def test_words_echoed_back_cannot_mention_the_channel():
+    body = payload(notes.problem("unknown_word", word="<!channel>", with_help=True))
+
+    assert "<!channel>" not in str(body)
+    assert "&lt;!channel&gt;" in body["text"]
+
+
+names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=253)
+counts = st.dictionaries(st.sampled_from(SEVERITIES), st.integers(0, 10_000), max_size=5)
+summaries = st.text(st.characters(blacklist_categories=("Cs",)), max_size=2_000)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(names, counts), max_size=120))
+def test_any_status_list_is_within_slacks_limits(entries):
+    body = payload(status_list([(server(n, name), found) for n, (name, found) in enumerate(entries, 1)]))
+    assert limits.check(body) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(names, st.lists(st.tuples(st.sampled_from(SEVERITIES), summaries, names), max_size=80))
+def test_any_issue_answer_is_within_slacks_limits(name, found):
+    issues = [issue(n, severity) | {"advisory": issue(n, severity)["advisory"] | {"summary": summary},
+                                     "software": {"name": package, "version": package}}
+              for n, (severity, summary, package) in enumerate(found, 1)]
+    for message in (issue_list(server(1, name), issues, None, "https://p.example.com"),
+                    server_detail(server(1, name, last={"status": "failed", "trigger": "slack",
+                                                        "started_at": None, "finished_at": None}), issues, None)):
+        assert limits.check(payload(message)) == []

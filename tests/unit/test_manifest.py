@@ -1,0 +1,63 @@
+"""manifest.yml against Slack's manifest JSON Schema, as it is and as `patrol slack manifest` prints it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from bot import cli, oauth
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA = REPO.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema = json.loads(SCHEMA.read_text())
+    return jsonschema.Draft7Validator(schema)
+
+
+@pytest.fixture(scope="module")
+def manifest():
+    return yaml.safe_load((REPO / "manifest.yml").read_text())
+
+
+def test_the_manifest_validates(validator, manifest):
+    assert list(validator.iter_errors(manifest)) == []
+
+
+def test_the_schema_would_catch_a_mistake(validator, manifest):
+    broken = json.loads(json.dumps(manifest))
+    broken["features"]["slash_commands"][0]["usage"] = "a misspelt key"
+    assert list(validator.iter_errors(broken))
+
+
+def test_the_manifest_asks_for_what_the_app_uses_and_no_more(manifest):
+    assert manifest["_metadata"]["major_version"] == 1
+    assert manifest["oauth_config"]["scopes"] == {"bot": list(oauth.SCOPES)}
+    (command,) = manifest["features"]["slash_commands"]
+    assert command["command"] == "/patrol" and command["usage_hint"]
+    assert manifest["features"]["bot_user"]["display_name"]
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+
+
+def test_patrol_slack_manifest_fills_in_the_urls(validator):
+    result = CliRunner().invoke(cli.slack, ["manifest", "--url", "https://patrol.acme.test/"])
+
+    assert result.exit_code == 0, result.output
+    printed = yaml.safe_load(result.output)
+    assert list(validator.iter_errors(printed)) == []
+    assert printed["features"]["slash_commands"][0]["url"] == "https://patrol.acme.test/slack/events"
+    assert printed["settings"]["interactivity"]["request_url"] == "https://patrol.acme.test/slack/events"
+    assert printed["oauth_config"]["redirect_urls"] == ["https://patrol.acme.test/slack/oauth_redirect"]
+
+
+def test_patrol_slack_manifest_refuses_an_address_slack_cannot_call():
+    result = CliRunner().invoke(cli.slack, ["manifest", "--url", "patrol.acme.test"])
+
+    assert result.exit_code == 2
+    assert "is not an http(s) address" in result.output

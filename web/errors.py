@@ -1,0 +1,54 @@
+"""Error pages for the web blueprint: friendly HTML, never a JSON envelope or a trace."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from patrol.errors import NotFound, PatrolError
+from web.signin_limits import TooManyFailures
+
+CSRF_MESSAGE = (
+    "This form has expired, or it was not sent from a Patrol page. "
+    "Go back, reload the page and try again."
+)
+
+
+def _page(status: int, title: str, message: str, **extra):  # noqa: ANN202 - a Flask answer
+    return render_template("web/error.html", status=status, title=title, message=message, **extra), status
+
+
+def csrf_failed(_exc: CSRFError):  # noqa: ANN201
+    return _page(400, "Please try again", CSRF_MESSAGE)
+
+
+def not_found(_exc: Exception):  # noqa: ANN201
+    return _page(404, "Not found", "There is nothing here, or it belongs to another account.")
+
+
+def too_many(exc: TooManyFailures):  # noqa: ANN201
+    body, status = _page(429, "Too many attempts", exc.message, retry_at=exc.retry_at)
+    return body, status, {"Retry-After": str(exc.retry_after_seconds())}
+
+
+def patrol_error(exc: PatrolError):  # noqa: ANN201
+    return _page(exc.status, "That did not work", exc.message)
+
+
+def http_error(exc: HTTPException):  # noqa: ANN201
+    return _page(exc.code or 500, exc.name, exc.description or exc.name)
+
+
+def unexpected(_exc: Exception):  # noqa: ANN201
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return _page(500, "Something went wrong", "Something went wrong on our side. Please try again.")
+
+
+def register(bp: Blueprint) -> None:
+    bp.register_error_handler(CSRFError, csrf_failed)
+    bp.register_error_handler(NotFound, not_found)
+    bp.register_error_handler(404, not_found)
+    bp.register_error_handler(TooManyFailures, too_many)
+    bp.register_error_handler(PatrolError, patrol_error)
+    bp.register_error_handler(HTTPException, http_error)
+    bp.register_error_handler(Exception, unexpected)

@@ -1,0 +1,87 @@
+"""Helpers the page views share: template filters and live-region partials."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import render_template, request
+from markupsafe import Markup, escape
+
+PARTIAL = "partial"
+VERSION_HEADER = "X-Live-Version"
+UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
+
+
+def live(template: str, region: str, state: Any, **context: Any):  # noqa: ANN201 - a Flask answer
+    """The whole page, or only its live region when the page's script asks (`?partial=1`).
+
+    `state` is the data the region shows; its digest (the region's
+    `data-live-version`, and the partial's `X-Live-Version` header) tells the
+    script whether anything changed, so an unchanged region is never redrawn
+    under the reader.
+    """
+    version = digest(state)
+    if request.args.get(PARTIAL):
+        return render_template(region, **context), 200, {VERSION_HEADER: version}
+    return render_template(template, live_version=version, **context)
+
+
+def digest(state: Any) -> str:
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _moment(value: str | datetime | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def exact(value: str | datetime | None) -> Markup:
+    """`<time>` with the UTC date and time to the second (logs need the second)."""
+    moment = _moment(value)
+    if moment is None:
+        return Markup("")
+    moment = moment.astimezone(timezone.utc)
+    return Markup('<time datetime="{}">{}</time>').format(
+        moment.strftime("%Y-%m-%dT%H:%M:%SZ"), moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    )
+
+
+def _words(amount: int, unit: str) -> str:
+    return f"{amount} {unit}{'' if amount == 1 else 's'}"
+
+
+def ago(value: str | datetime | None, now: datetime | None = None) -> str:
+    """"5 minutes ago", "in 2 hours": how people read recent times."""
+    moment = _moment(value)
+    if moment is None:
+        return ""
+    seconds = int(((now or datetime.now(timezone.utc)) - moment).total_seconds())
+    if abs(seconds) < 10:
+        return "just now"
+    size, unit = next((size, unit) for size, unit in UNITS if abs(seconds) >= size)
+    words = _words(abs(seconds) // size, unit)
+    return f"{words} ago" if seconds > 0 else f"in {words}"
+
+
+def duration(seconds: float) -> str:
+    """A whole number of the largest unit that fits: "5 seconds", "2 hours", "5 days"."""
+    if seconds < 1:
+        return f"{seconds:g} seconds"
+    whole = int(seconds)
+    size, unit = next((size, unit) for size, unit in UNITS if whole >= size)
+    return _words(round(whole / size), unit)
+
+
+def inline_code(text: str | None) -> Markup:
+    """Escape `text`, turning `backticked` spans into <code> (OpenAPI descriptions use them)."""
+    parts = str(text or "").split("`")
+    return Markup("").join(
+        Markup("<code>{}</code>").format(part) if index % 2 else escape(part)
+        for index, part in enumerate(parts)
+    )
+
+
+FILTERS = {"exact": exact, "ago": ago, "duration": duration, "inline_code": inline_code}

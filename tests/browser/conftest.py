@@ -7,6 +7,7 @@ mistake. Screenshots go to test-output/screenshots.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -20,6 +21,8 @@ from tests.support.receivers import loopback_only
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     if not chromium.CHROMIUM.exists():
+        if os.environ.get("PATROL_BROWSER_REQUIRED"):  # .ci/run: never skip in CI
+            pytest.fail(chromium.MISSING)
         pytest.skip(chromium.MISSING)
     from playwright.sync_api import sync_playwright
 

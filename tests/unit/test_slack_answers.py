@@ -95,3 +95,13 @@ def test_other_urls_are_not_slack_webhooks(url):
 ])
 def test_mask_hides_secrets(url, masked):
     assert mask(url) == masked
+
+
+def test_on_slack_host_knows_both_hosts_whatever_the_path():
+    from webhooks.slack.urls import on_slack_host
+
+    assert on_slack_host("https://hooks.slack.com/services/T/B/X")
+    assert on_slack_host("http://HOOKS.slack-gov.com:8443/anything")
+    assert on_slack_host("https://hooks.slack.com./services/T/B/X")
+    assert not on_slack_host("https://hooks.slack.com.evil.example/services/T/B/X")
+    assert not on_slack_host("https://example.com/hooks.slack.com")

@@ -12,11 +12,12 @@ from functools import cache
 from slack_sdk.models.blocks import Block
 
 from patrol import TEMPLATES
-from webhooks.slack import blocks, limits, severity
+from webhooks.slack import blocks, limits
+from webhooks.slack.issues import issue_facts
 from webhooks.slack.messages import Message, moment, one_line
 from webhooks.slack.wording import Wording
 
-__all__ = ["Message", "button_wording", "facts_of_issue", "facts_of_server", "packed", "payload", "say"]
+__all__ = ["Message", "button_wording", "issue_facts", "facts_of_server", "packed", "payload", "say"]
 
 
 @cache
@@ -64,17 +65,4 @@ def facts_of_server(server: Mapping) -> dict:
             "trigger": last.get("trigger"),
             "moment": moment(last.get("finished_at") or last.get("started_at")),
         },
-    }
-
-
-def facts_of_issue(issue: Mapping) -> dict:
-    software, advisory = issue.get("software") or {}, issue.get("advisory") or {}
-    return {
-        "severity": severity.of(issue),
-        "package": software.get("name") or "",
-        "version": software.get("version"),
-        "advisory_id": advisory.get("id") or "",
-        "url": advisory.get("url"),
-        "summary": advisory.get("summary"),
-        "fixed_in": issue.get("fixed_in"),
     }

@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 
 from slack_sdk.models.blocks import Block
 
-from bot.answers import Message, button_wording, facts_of_issue, facts_of_server, packed, say
+from bot.answers import Message, button_wording, issue_facts, facts_of_server, packed, say
 from webhooks.slack import blocks, severity
 
 NEWEST = 5
@@ -28,7 +28,7 @@ def _newest(issues: Sequence[Mapping], name: str) -> list[Block]:
     if not issues:
         return []
     newest = sorted(issues, key=lambda issue: issue.get("first_seen_at") or "", reverse=True)[:NEWEST]
-    lines = [say("_bot", "issue_line", issue=facts_of_issue(issue)) for issue in newest]
+    lines = [say("_bot", "issue_line", issue=issue_facts(issue)) for issue in newest]
     body = [blocks.divider(), blocks.section(say("server", "newest_title", count=len(newest))), *packed(lines)]
     if len(issues) > NEWEST:
         body.append(blocks.context(say("server", "more", count=len(issues) - NEWEST, server=name)))

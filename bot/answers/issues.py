@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.answers import Message, button_wording, facts_of_issue, facts_of_server, packed, say
+from bot.answers import Message, button_wording, issue_facts, facts_of_server, packed, say
 from webhooks.slack import blocks, severity
 
 # Thirty one-line issues stay readable; the rest are counted and linked.
@@ -18,7 +18,7 @@ def issue_list(server: Mapping, issues: Sequence[Mapping], minimum: str | None,
     if not shown:
         text = say("issues", "nothing", server=name, severity=minimum)
         return Message(text, [blocks.section(text)])
-    lines = [say("_bot", "issue_line", issue=facts_of_issue(issue)) for issue in shown[:MAX_LISTED]]
+    lines = [say("_bot", "issue_line", issue=issue_facts(issue)) for issue in shown[:MAX_LISTED]]
     body = [blocks.header(say("issues", "header", server=name, count=len(shown), severity=minimum)),
             *packed(lines)]
     if len(shown) > MAX_LISTED:

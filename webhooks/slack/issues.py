@@ -36,7 +36,7 @@ def new_server_issues(event: Mapping, ctx: MessageContext, say: Wording) -> Mess
 
 
 def _listing(say: Wording, issues: list[Mapping], server_url: str | None) -> list[Block]:
-    rows: list[Block] = [blocks.section(say(TEMPLATE, "issue", **_facts(issue)))
+    rows: list[Block] = [blocks.section(say(TEMPLATE, "issue", **issue_facts(issue)))
                          for issue in issues[:MAX_LISTED]]
     unlisted = len(issues) - MAX_LISTED
     if unlisted > 0:
@@ -44,7 +44,8 @@ def _listing(say: Wording, issues: list[Mapping], server_url: str | None) -> lis
     return rows
 
 
-def _facts(issue: Mapping) -> dict:
+def issue_facts(issue: Mapping) -> dict:
+    """An issue's fields as the Slack wording uses them (the bot's answers too)."""
     software = issue.get("software") or {}
     advisory = issue.get("advisory") or {}
     return {

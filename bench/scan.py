@@ -19,17 +19,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 
 from bench import _common, advisories, catalogue, inventory, plans
 from patrol import accounts, servers
 from patrol.advisories.importer import import_records
 from patrol.db import Database, get_db
 from patrol.inventory import buckets, software_input
-from patrol.models import Advisory, AdvisoryPackage, Issue, Scan, Server
+from patrol.models import AdvisoryPackage, Issue, Scan, Server
 from patrol.scanning import jobs, matcher
 
-Lookup = Callable[[Session, set[tuple[str, str]]], dict[tuple[str, str], list[AdvisoryPackage]]]
+Lookup = Callable[[Session, set[tuple[str, str]]], dict[tuple[str, str], list]]
 
 
 class ScanFailed(RuntimeError):
@@ -172,18 +172,17 @@ def _candidates_from(lookup: Lookup) -> Iterator[None]:
         matcher._candidates = original  # noqa: SLF001
 
 
-def _every_row(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[AdvisoryPackage]]:
-    """The baseline: read the whole table, keep in Python the rows whose (ecosystem, name) an item has."""
-    found: dict[tuple[str, str], list[AdvisoryPackage]] = defaultdict(list)
-    rows = session.scalars(
-        select(AdvisoryPackage)
-        .join(Advisory)
-        .options(contains_eager(AdvisoryPackage.advisory))
-        .where(Advisory.withdrawn.is_(False))
+def _every_row(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list]:
+    """The baseline: read the whole table (the same columns Patrol reads), keep in
+    Python the rows whose (ecosystem, name) an item has."""
+    found: dict[tuple[str, str], list] = defaultdict(list)
+    rows = session.execute(
+        select(AdvisoryPackage.ecosystem, AdvisoryPackage.name, AdvisoryPackage.advisory_id,
+               AdvisoryPackage.ecosystem_full, AdvisoryPackage.affected)
     )
-    for row in rows:
-        if (row.ecosystem, row.name) in keys:
-            found[(row.ecosystem, row.name)].append(row)
+    for ecosystem, name, advisory_id, ecosystem_full, affected in rows:
+        if (ecosystem, name) in keys:
+            found[(ecosystem, name)].append(matcher._Candidate(advisory_id, ecosystem_full, affected))  # noqa: SLF001
     return found
 
 

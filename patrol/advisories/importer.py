@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from patrol.advisories import records
@@ -80,6 +80,7 @@ def _existing(session: Session, ids: list[str]) -> dict[str, Advisory]:
 
 
 def _store(session: Session, record: records.Record, row: Advisory | None, report: Report) -> Advisory:
+    """Add or replace one advisory; rows are flushed once per batch, not per record."""
     if row is not None and row.modified == record.modified:
         report.unchanged += 1
         return row
@@ -88,19 +89,11 @@ def _store(session: Session, record: records.Record, row: Advisory | None, repor
         session.add(row)
         report.added += 1
     else:
-        session.execute(delete(AdvisoryPackage).where(AdvisoryPackage.advisory_id == row.id))
         report.updated += 1
     row.modified, row.withdrawn, row.summary = record.modified, record.withdrawn, record.summary
     row.severity, row.aliases, row.url = record.severity, record.aliases, record.url
-    session.flush()
-    session.add_all(
-        AdvisoryPackage(
-            advisory_id=row.id,
-            ecosystem=p.ecosystem,
-            ecosystem_full=p.ecosystem_full,
-            name=p.name,
-            affected=p.affected,
-        )
+    row.packages = [  # the relationship's delete-orphan cascade drops the old entries
+        AdvisoryPackage(ecosystem=p.ecosystem, ecosystem_full=p.ecosystem_full, name=p.name, affected=p.affected)
         for p in record.packages
-    )
+    ]
     return row

@@ -10,8 +10,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from patrol.advisories import ranges
 from patrol.inventory import ecosystems
@@ -45,11 +45,18 @@ class _Probe:
 def find(session: Session, items: Iterable[Software]) -> list[Finding]:
     probes = [probe for item in items if (probe := _probe(item)) is not None]
     candidates = _candidates(session, {(p.ecosystem, p.name) for p in probes})
-    findings: list[Finding] = []
-    for probe in probes:
-        matched = [f for p in candidates.get((probe.ecosystem, probe.name), ()) if (f := _evaluate(probe, p))]
-        findings.extend(_distinct(matched))
-    return findings
+    hits = [
+        (probe, candidate.advisory_id, fixed)
+        for probe in probes
+        for candidate in candidates.get((probe.ecosystem, probe.name), ())
+        if (fixed := _evaluate(probe, candidate)) is not None
+    ]
+    advisories = _live_advisories(session, {advisory_id for _, advisory_id, _ in hits})
+    by_probe: dict[int, list[Finding]] = defaultdict(list)
+    for probe, advisory_id, fixed in hits:
+        if advisory_id in advisories:
+            by_probe[id(probe)].append(Finding(probe.software, advisories[advisory_id], fixed.version))
+    return [finding for matched in by_probe.values() for finding in _distinct(matched)]
 
 
 def _distinct(findings: list[Finding]) -> list[Finding]:
@@ -84,32 +91,58 @@ def _probe(item: Software) -> _Probe | None:
     return _Probe(item, base, release or None, ecosystems.package_name(name, base), version)
 
 
-def _candidates(
-    session: Session, keys: set[tuple[str, str]]
-) -> dict[tuple[str, str], list[AdvisoryPackage]]:
-    found: dict[tuple[str, str], list[AdvisoryPackage]] = defaultdict(list)
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), BATCH):
-        batch = ordered[start : start + BATCH]
-        rows = session.scalars(
-            select(AdvisoryPackage)
-            .join(Advisory)
-            .options(contains_eager(AdvisoryPackage.advisory))
-            .where(
-                tuple_(AdvisoryPackage.ecosystem, AdvisoryPackage.name).in_(batch),
-                Advisory.withdrawn.is_(False),
+@dataclass(frozen=True)
+class _Candidate:
+    """One `affected` entry, read as plain columns: a scan reads tens of
+    thousands, and ORM objects for all of them cost more than the matching."""
+
+    advisory_id: int
+    ecosystem_full: str
+    affected: dict
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    version: str | None
+
+
+def _candidates(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[_Candidate]]:
+    """Look up by (ecosystem, name IN batch): a plain IN uses the index on both engines."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for ecosystem, name in keys:
+        names[ecosystem].append(name)
+    found: dict[tuple[str, str], list[_Candidate]] = defaultdict(list)
+    for ecosystem, wanted in names.items():
+        wanted.sort()
+        for start in range(0, len(wanted), BATCH):
+            rows = session.execute(
+                select(AdvisoryPackage.name, AdvisoryPackage.advisory_id,
+                       AdvisoryPackage.ecosystem_full, AdvisoryPackage.affected)
+                .where(AdvisoryPackage.ecosystem == ecosystem,
+                       AdvisoryPackage.name.in_(wanted[start : start + BATCH]))
             )
-        )
-        for row in rows:
-            found[(row.ecosystem, row.name)].append(row)
+            for name, advisory_id, ecosystem_full, affected in rows:
+                found[(ecosystem, name)].append(_Candidate(advisory_id, ecosystem_full, affected))
     return found
 
 
-def _evaluate(probe: _Probe, package: AdvisoryPackage) -> Finding | None:
-    _, _, advisory_release = package.ecosystem_full.partition(":")
+def _live_advisories(session: Session, ids: set[int]) -> dict[int, Advisory]:
+    """The matched advisories that are not withdrawn."""
+    ordered, loaded = sorted(ids), {}
+    for start in range(0, len(ordered), BATCH):
+        rows = session.scalars(
+            select(Advisory).where(Advisory.id.in_(ordered[start : start + BATCH]), Advisory.withdrawn.is_(False))
+        )
+        loaded.update((row.id, row) for row in rows)
+    return loaded
+
+
+def _evaluate(probe: _Probe, candidate: _Candidate) -> _Fixed | None:
+    """None when the entry does not affect the probe, else the version that fixes it."""
+    _, _, advisory_release = candidate.ecosystem_full.partition(":")
     if probe.release and advisory_release and advisory_release != probe.release:
         return None
-    matcher = ranges.compile_affected(package.ecosystem_full, package.affected)
+    matcher = ranges.compile_affected(candidate.ecosystem_full, candidate.affected)
     if not matcher.matches(probe.version):
         return None
-    return Finding(probe.software, package.advisory, matcher.fixed_in(probe.version))
+    return _Fixed(matcher.fixed_in(probe.version))

@@ -1,6 +1,7 @@
 """`patrol account|advisories|scan|db` on the app's CLI, run with Flask's CLI runner."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import zipfile
@@ -264,3 +265,20 @@ def test_db_upgrade_builds_an_empty_database(tmp_path):
         _credential(_invoke(runner, "account", "create", "first@example.com").output)
     finally:
         get_db(fresh).dispose()
+
+
+def test_a_newer_record_replaces_its_affected_entries(runner, db, tmp_path):
+    record = {"id": "GHSA-test-0001-0001", "modified": "2024-01-01T00:00:00Z", "summary": "old",
+              "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
+                            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.0.0"}]}]}]}
+    path = tmp_path / "GHSA-test-0001-0001.json"
+    path.write_text(json.dumps(record))
+    _invoke(runner, "advisories", "import", str(path))
+    record.update(modified="2024-02-01T00:00:00Z", summary="new",
+                  affected=[{"package": {"ecosystem": "PyPI", "name": "Left_Pad"}, "versions": ["2.0"]}])
+    path.write_text(json.dumps(record))
+    assert "0 added, 1 updated" in _invoke(runner, "advisories", "import", str(path)).output
+    with db.session() as session:
+        rows = session.execute(select(AdvisoryPackage.ecosystem, AdvisoryPackage.name)).all()
+        assert rows == [("PyPI", "left-pad")]
+        assert session.scalar(select(Advisory.summary)) == "new"

@@ -33,6 +33,7 @@ class Engine:
         self.config = config
         self.concurrency = config["WEBHOOK_WORKERS"]
         self.lease = timedelta(seconds=config["WEBHOOK_TIMEOUT"] + LEASE_MARGIN)
+        self.disable_after = timedelta(seconds=config["WEBHOOK_DISABLE_AFTER"])
         self.sender = transport.Sender(
             addresses.AddressPolicy(config["WEBHOOK_ALLOWED_NETWORKS"]),
             connect_timeout=config["WEBHOOK_CONNECT_TIMEOUT"],
@@ -43,6 +44,7 @@ class Engine:
         self.pool: ThreadPoolExecutor | None = None
         self.listener: wakeups.Listener | None = None
         self._busy = 0
+        self._finished: list[queue.Finished] = []  # sent, waiting to be recorded in one batch
         self._lock = threading.Lock()
         poll = config["WEBHOOK_POLL_INTERVAL"]
         self.fanout_loop = background.Loop("webhook-fanout", self._fan_out, poll)
@@ -66,6 +68,7 @@ class Engine:
             self.listener.stop()
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+        self._record_finished()
 
     def wake(self) -> None:
         self.fanout_loop.wake()
@@ -78,6 +81,8 @@ class Engine:
         return True
 
     def _claim(self) -> bool:
+        """Record what the senders finished, then claim as many as there are free slots."""
+        self._record_finished()
         with self._lock:
             free = self.concurrency - self._busy
         if free <= 0:
@@ -91,16 +96,28 @@ class Engine:
 
     def _deliver(self, item: queue.Claimed) -> None:
         try:
-            self.deliver(item)
+            finished = self.attempt(item)
         except Exception:  # noqa: BLE001 - the lease brings the delivery back
             log.exception("delivery %s crashed", item.delivery_id)
-        finally:
-            with self._lock:
-                self._busy -= 1
-            self.claim_loop.wake()
+            finished = None
+        with self._lock:
+            self._busy -= 1
+            if finished is not None:
+                self._finished.append(finished)
+        self.claim_loop.wake()
+
+    def _record_finished(self) -> None:
+        with self._lock:
+            done, self._finished = self._finished, []
+        if done:
+            queue.finish(self.db, done, disable_after=self.disable_after)
 
     def deliver(self, item: queue.Claimed) -> None:
-        """Send one claimed delivery and record what happened."""
+        """Send one claimed delivery and record what happened, at once."""
+        queue.finish(self.db, [self.attempt(item)], disable_after=self.disable_after)
+
+    def attempt(self, item: queue.Claimed) -> queue.Finished:
+        """Send one claimed delivery and decide what its result means."""
         started = now()
         try:
             outgoing = self._request(item)
@@ -115,8 +132,7 @@ class Engine:
                 manual=item.manual,
             )
         pace = timedelta(seconds=self.config["SLACK_MIN_INTERVAL"]) if item.kind == "slack" else None
-        queue.finish(self.db, item, result, decision, started,
-                     disable_after=timedelta(seconds=self.config["WEBHOOK_DISABLE_AFTER"]), pace=pace)
+        return queue.Finished(item, result, decision, started, pace)
 
     def _request(self, item: queue.Claimed) -> payloads.Outgoing:
         if item.kind == "slack":

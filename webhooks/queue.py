@@ -142,29 +142,44 @@ def signing_secrets(hook: Webhook, moment: datetime) -> list[str]:
     return secrets
 
 
-def finish(
-    db: Database, claimed: Claimed, result: Result, decision: Decision, started_at: datetime,
-    *, disable_after: timedelta, pace: timedelta | None = None,
-) -> None:
-    """Log the attempt and move the delivery (and maybe its webhook) on."""
+@dataclass(frozen=True)
+class Finished:
+    """One sent delivery waiting to be recorded."""
+
+    claimed: Claimed
+    result: Result
+    decision: Decision
+    started_at: datetime
+    pace: timedelta | None = None
+
+
+def finish(db: Database, done: list[Finished], *, disable_after: timedelta) -> None:
+    """Log the attempts and move the deliveries (and maybe their webhooks) on,
+    in one transaction for the whole batch."""
     moment = now()
     with db.session() as session:
-        session.add(_attempt(claimed, result, decision, started_at))
-        owned = session.execute(
-            update(Delivery)
-            .where(Delivery.id == claimed.delivery_id, Delivery.status == DELIVERING,
-                   Delivery.lease_until == claimed.lease_until)
-            .values(
-                status=decision.status,
-                attempts=Delivery.attempts + 1,
-                next_attempt_at=decision.next_attempt_at,
-                lease_until=None,
-                manual=False,
-                completed_at=moment if decision.status in (SUCCEEDED, FAILED) else None,
-            )
-        ).rowcount
-        if owned:
-            _update_webhook(session, claimed.webhook_id, decision, moment, disable_after, pace)
+        for item in done:
+            _finish_one(session, item, moment, disable_after)
+
+
+def _finish_one(session: Session, item: Finished, moment: datetime, disable_after: timedelta) -> None:
+    claimed, decision = item.claimed, item.decision
+    session.add(_attempt(claimed, item.result, decision, item.started_at))
+    owned = session.execute(
+        update(Delivery)
+        .where(Delivery.id == claimed.delivery_id, Delivery.status == DELIVERING,
+               Delivery.lease_until == claimed.lease_until)
+        .values(
+            status=decision.status,
+            attempts=Delivery.attempts + 1,
+            next_attempt_at=decision.next_attempt_at,
+            lease_until=None,
+            manual=False,
+            completed_at=moment if decision.status in (SUCCEEDED, FAILED) else None,
+        )
+    ).rowcount
+    if owned:
+        _update_webhook(session, claimed.webhook_id, decision, moment, disable_after, item.pace)
 
 
 def _attempt(claimed: Claimed, result: Result, decision: Decision, started_at: datetime) -> Attempt:

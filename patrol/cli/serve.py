@@ -36,8 +36,10 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
     signal.signal(signal.SIGTERM, lambda *_: server.close())
     try:
         server.run()
-    except (KeyboardInterrupt, OSError):
-        pass
+    except KeyboardInterrupt:
+        click.echo("Stopping.")
+    except OSError:
+        click.echo("Stopped.")  # SIGTERM closed the listening socket under the loop
     finally:
         background.get(app).stop()
 

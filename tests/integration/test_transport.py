@@ -10,7 +10,6 @@ import datetime
 import ipaddress
 import socket
 import ssl
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from standardwebhooks import Webhook
 
+from tests.support.receivers import loopback_only
 from webhooks import signing
 from webhooks.addresses import AddressPolicy
 from webhooks.transport import KEEP_LIMIT, USER_AGENT, Sender
@@ -36,37 +36,11 @@ JSON = {"Content-Type": "application/json"}
 # --- watching connections ---
 
 
-class NonLoopbackConnect(Exception):
-    """A test tried to open a connection off this machine; the hook refused it."""
-
-
-class ConnectWatch:
-    def __init__(self) -> None:
-        self.active = False
-        self.addresses: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = []
-
-    def __call__(self, event: str, args: tuple) -> None:
-        if not self.active or event != "socket.connect":
-            return
-        sock, address = args
-        if sock.family not in (socket.AF_INET, socket.AF_INET6):
-            return
-        ip = ipaddress.ip_address(address[0])
-        if not (getattr(ip, "ipv4_mapped", None) or ip).is_loopback:
-            raise NonLoopbackConnect(address)
-        self.addresses.append(ip)
-
-
-WATCH = ConnectWatch()
-sys.addaudithook(WATCH)  # hooks cannot be removed; this one only acts while a test here runs
-
-
 @pytest.fixture(autouse=True)
 def connects():
-    WATCH.addresses.clear()
-    WATCH.active = True
-    yield WATCH.addresses
-    WATCH.active = False
+    """Every connection the test opens (one off loopback fails at once)."""
+    with loopback_only() as addresses:
+        yield addresses
 
 
 def ip(text):

@@ -204,6 +204,7 @@ class _LoopbackGuard:
 
     def __init__(self) -> None:
         self.active = False
+        self.connected: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = []
         sys.addaudithook(self)
 
     def __call__(self, event: str, args: tuple) -> None:
@@ -215,19 +216,22 @@ class _LoopbackGuard:
         ip = ipaddress.ip_address(address[0])
         if not (getattr(ip, "ipv4_mapped", None) or ip).is_loopback:
             raise NonLoopbackConnect(f"refused a connection to {address[0]}")
+        self.connected.append(ip)
 
 
 _guard: _LoopbackGuard | None = None
 
 
 @contextmanager
-def loopback_only() -> Iterator[None]:
-    """Refuse every connection off loopback inside the block (a hook cannot be removed, only idled)."""
+def loopback_only() -> Iterator[list]:
+    """Refuse every connection off loopback inside the block (a hook cannot be removed,
+    only idled); yields the list of loopback addresses connected to meanwhile."""
     global _guard  # noqa: PLW0603 - one hook per process
     _guard = _guard or _LoopbackGuard()
+    _guard.connected.clear()
     _guard.active = True
     try:
-        yield
+        yield _guard.connected
     finally:
         _guard.active = False
 

@@ -11,7 +11,7 @@ from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
 from slack_bolt.oauth import OAuthFlow
 
 from bot import oauth
-from patrol import db, signin
+from patrol import signin
 
 EVENTS_PATH = "/slack/events"
 SIGN_IN = "/signin"
@@ -29,9 +29,6 @@ def _install_view(flow: OAuthFlow):  # noqa: ANN202 - a Flask view
     def install() -> Response:
         """Off to Slack's consent page, remembering who asked; sign in first."""
         account = signin.current_account()
-        # The state store writes on its own connection: end this request's read first,
-        # or SQLite's write lock (taken at BEGIN) would make the two wait on each other.
-        db.session().close()
         if account is None:
             return redirect(f"{SIGN_IN}?{urlencode({'next': oauth.INSTALL_PATH})}")
         bolt_request = to_bolt_request(request)

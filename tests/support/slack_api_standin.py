@@ -21,16 +21,16 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 import requests
 from slack_sdk.signature import SignatureVerifier
 
+from tests.support.background_http import BackgroundHTTPServer
 from tests.support.receivers import Receiver
 
-HOST = "127.0.0.1"
 PREFIX = "/api/"
 
 
@@ -61,7 +61,7 @@ class Workspace:
     member_of: set[str] = field(default_factory=lambda: {"C0ALERTS"})
 
 
-class SlackApiStandin:
+class SlackApiStandin(BackgroundHTTPServer):
     """`with SlackApiStandin(...) as slack_api:`; the bot's `SLACK_API_URL` is `slack_api.base_url`."""
 
     def __init__(self, client_id: str = "1111.2222", client_secret: str = "standin-client-secret",
@@ -71,22 +71,12 @@ class SlackApiStandin:
         self._calls: list[Call] = []
         self._codes: dict[str, Workspace] = {}
         self._tokens: dict[str, Workspace] = {}
-        self._server = ThreadingHTTPServer((HOST, 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        super().__init__(_handler_for(self))
 
-    def __enter__(self) -> SlackApiStandin:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
 
     @property
     def base_url(self) -> str:
-        return f"http://{HOST}:{self._server.server_address[1]}{PREFIX}"
+        return self.origin + PREFIX
 
     def install(self, workspace: Workspace) -> str:
         """A one-time OAuth code that `oauth.v2.access` exchanges for `workspace`'s install."""

@@ -19,8 +19,10 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from tests.support.background_http import BackgroundHTTPServer
 
 WEBHOOK_PATH = re.compile(r"/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+")
 
@@ -59,7 +61,7 @@ class _RateLimit:
     retry_after: int
 
 
-class SlackStandin:
+class SlackStandin(BackgroundHTTPServer):
     """`with SlackStandin() as slack:` serves on 127.0.0.1 at a free port.
 
     `clock` lets a test drive the rate limit without waiting.
@@ -72,24 +74,12 @@ class SlackStandin:
         self._failures: dict[str, str] = {}
         self._rate_limits: dict[str, _RateLimit] = {}
         self._accepted_at: dict[str, deque[float]] = defaultdict(deque)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        # A short poll keeps shutdown quick: every test starts and stops one.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        super().__init__(_handler_for(self))
 
-    def __enter__(self) -> SlackStandin:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.origin
 
     def webhook_url(self, team: str = "T0001", bot: str = "B0001", secret: str = "Secret0001") -> str:
         return f"{self.base_url}/services/{team}/{bot}/{secret}"

@@ -46,13 +46,17 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine tuned for its backend."""
+    """Create an engine tuned for its backend.
+
+    `hide_parameters`: a database error's message would otherwise carry the
+    statement's values (webhook secrets, password hashes) into the log.
+    """
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 30})
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, hide_parameters=True, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -12,10 +12,10 @@ from slack_bolt.oauth import OAuthFlow
 
 from bot import oauth
 from bot.verification import SlackRequestGuard
-from patrol import signin
+from patrol import input_guard, signin
 from patrol.api.envelope import error_body
 from patrol.db import get_db
-from patrol.errors import PatrolError
+from patrol.errors import BadRequest, PatrolError
 
 EVENTS_PATH = "/slack/events"
 SIGN_IN = "/signin"
@@ -31,23 +31,25 @@ def mount(app: Flask, bolt: App) -> None:
 
 
 def _events_view(bolt: App, guard: SlackRequestGuard):  # noqa: ANN202 - a Flask view
+    @input_guard.raw_body
     def events() -> Response:
-        """Signature and replay first, on the raw bytes; only then does Bolt parse the body."""
+        """Signature and replay first, on the raw bytes; only then is the body read."""
         try:
             guard.check(request.get_data(cache=True), request.headers.get("X-Slack-Request-Timestamp"),
                         request.headers.get("X-Slack-Signature"))
+            input_guard.check_body()
             bolt_request = to_bolt_request(request)
         except PatrolError as exc:
-            return _refused(exc.code, exc.message, exc.status)
+            return _refused(exc)
         except ValueError:  # signed, yet not a body Slack sends (JSON that does not parse)
-            return _refused("bad_request", "The request body is not a Slack payload.", 400)
+            return _refused(BadRequest("The request body is not a Slack payload."))
         return to_flask_response(bolt.dispatch(bolt_request))
 
     return events
 
 
-def _refused(code: str, message: str, status: int) -> tuple[Response, int]:
-    return jsonify(error_body(code, message)), status
+def _refused(exc: PatrolError) -> tuple[Response, int]:
+    return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
 
 
 def _install_view(flow: OAuthFlow):  # noqa: ANN202 - a Flask view

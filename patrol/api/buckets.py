@@ -21,12 +21,12 @@ def listing(server_id: int):
     return ok([serialize.bucket(row) for row in rows])
 
 
-@bp.get("/servers/<id:server_id>/software_bucket/<key>")
+@bp.get("/servers/<id:server_id>/software_bucket/<any_text:key>")
 def show(server_id: int, key: str):
     return ok(serialize.bucket(buckets.get(db.session(), callers_server(server_id), key)))
 
 
-@bp.post("/servers/<id:server_id>/software_bucket/<key>")
+@bp.post("/servers/<id:server_id>/software_bucket/<any_text:key>")
 def put(server_id: int, key: str):
     session, fields = db.session(), body.fields()
     server = callers_server(server_id)
@@ -36,7 +36,7 @@ def put(server_id: int, key: str):
     return ok(serialize.bucket(bucket))
 
 
-@bp.post("/servers/<id:server_id>/software_bucket/<key>/delete")
+@bp.post("/servers/<id:server_id>/software_bucket/<any_text:key>/delete")
 def remove(server_id: int, key: str):
     session = db.session()
     buckets.remove(session, callers_server(server_id), key)

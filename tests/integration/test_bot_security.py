@@ -157,3 +157,13 @@ def test_a_replayed_signed_request_is_refused(db, slack, receivers, make_account
     assert first.status_code == 200
     assert replayed.status_code == 401
     assert len(scans(db)) == 1
+
+
+def test_a_signed_command_with_a_nul_is_refused_after_its_signature(db, slack, make_account, runner, make_server):
+    make_server(linked(runner, make_account(), TEAM), "web1.example.com")
+
+    refused = slack.post(f"command=%2Fpatrol&text=scan+web1%00&team_id={TEAM}")
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["fields"] == {"text": "may not contain NUL bytes or unpaired surrogates"}
+    assert scans(db) == []

@@ -24,8 +24,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """
     from patrol import api, cli, config as settings, db, input_guard
     from patrol.scanning import workers
+    from patrol.transactions import PatrolFlask
 
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
+    app = PatrolFlask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
     app.config.update(settings.from_env())
     app.config.update(config or {})
     app.config["PATROL_VERSION"] = __version__

@@ -146,9 +146,14 @@ def session() -> Session:
     return g.db_session
 
 
-def _close_request_session(exc: BaseException | None) -> None:
+def discard_request_session(rollback: bool = True) -> None:
+    """End the request's session, rolling back what it did unless told not to."""
     db_session = g.pop("db_session", None)
     if db_session is not None:
-        if exc is not None:
+        if rollback:
             db_session.rollback()
         db_session.close()
+
+
+def _close_request_session(exc: BaseException | None) -> None:
+    discard_request_session(rollback=exc is not None)

@@ -32,7 +32,7 @@ def too_many(exc: TooManyFailures):  # noqa: ANN201
 
 
 def patrol_error(exc: PatrolError):  # noqa: ANN201
-    return _page(exc.status, "That did not work", exc.message)
+    return (*_page(exc.status, "That did not work", exc.message), exc.headers)
 
 
 def http_error(exc: HTTPException):  # noqa: ANN201

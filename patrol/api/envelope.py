@@ -61,7 +61,7 @@ _HTTP_CODES = {
 
 
 def _patrol_error(exc: PatrolError):
-    return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+    return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status, exc.headers
 
 
 def _http_error(exc: HTTPException):

@@ -47,9 +47,13 @@ def is_valid_key(key: str) -> bool:
 def put(
     session: Session, server: Server, key: str, items: list[SoftwareInput], expire: int | None
 ) -> Bucket:
-    """Create or replace the bucket `key` with exactly these items."""
+    """Create or replace the bucket `key` with exactly these items.
+
+    The bucket row is locked first, as a delete locks it first, so a push and
+    a delete queue on it instead of deadlocking over its software rows.
+    """
     moment = now()
-    bucket = _find(session, server, validate_key(key)) or _insert(session, server, key, moment)
+    bucket = _find(session, server, validate_key(key), lock=True) or _insert(session, server, key, moment)
     session.execute(delete(Software).where(Software.bucket_id == bucket.id))
     bucket.expire = expire
     bucket.expires_at = moment + timedelta(seconds=expire) if expire else None
@@ -60,8 +64,9 @@ def put(
     return bucket
 
 
-def _find(session: Session, server: Server, key: str) -> Bucket | None:
-    return session.scalar(select(Bucket).where(Bucket.server_id == server.id, Bucket.key == key))
+def _find(session: Session, server: Server, key: str, lock: bool = False) -> Bucket | None:
+    query = select(Bucket).where(Bucket.server_id == server.id, Bucket.key == key)
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def _insert(session: Session, server: Server, key: str, moment: datetime) -> Bucket:
@@ -71,7 +76,7 @@ def _insert(session: Session, server: Server, key: str, moment: datetime) -> Buc
         with session.begin_nested():
             session.add(bucket)
     except IntegrityError:
-        bucket = _find(session, server, key)
+        bucket = _find(session, server, key, lock=True)
         if bucket is None:
             raise
     return bucket
@@ -94,15 +99,15 @@ def _software_rows(bucket: Bucket, items: list[SoftwareInput]) -> list[Software]
     ]
 
 
-def get(session: Session, server: Server, key: str) -> Bucket:
-    bucket = _find(session, server, key) if is_valid_key(key) else None
+def get(session: Session, server: Server, key: str, lock: bool = False) -> Bucket:
+    bucket = _find(session, server, key, lock) if is_valid_key(key) else None
     if bucket is None:
         raise NotFound("Bucket does not exist")
     return bucket
 
 
 def remove(session: Session, server: Server, key: str) -> None:
-    session.delete(get(session, server, key))
+    session.delete(get(session, server, key, lock=True))  # a racing delete waits, then finds nothing
     session.flush()
 
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from patrol import db, serialize
+from sqlalchemy import select
+
+from patrol import db, quotas, serialize
 from patrol.api import body
 from patrol.api.auth import authenticate_request, callers_server
 from patrol.api.envelope import ok
@@ -31,6 +33,8 @@ def put(server_id: int, key: str):
     session, fields = db.session(), body.fields()
     server = callers_server(server_id)
     items = software_input.parse(fields.get("software"))
+    if not buckets.exists(session, server, key):
+        quotas.require_room(session, server, quotas.BUCKETS, select(Bucket.id).where(Bucket.server_id == server.id))
     bucket: Bucket = buckets.put(session, server, key, items, buckets.parse_expire(fields.get("expire")))
     session.commit()
     return ok(serialize.bucket(bucket))

@@ -99,6 +99,10 @@ def _software_rows(bucket: Bucket, items: list[SoftwareInput]) -> list[Software]
     ]
 
 
+def exists(session: Session, server: Server, key: str) -> bool:
+    return is_valid_key(key) and _find(session, server, key) is not None
+
+
 def get(session: Session, server: Server, key: str, lock: bool = False) -> Bucket:
     bucket = _find(session, server, key, lock) if is_valid_key(key) else None
     if bucket is None:

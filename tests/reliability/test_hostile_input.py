@@ -10,15 +10,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.support.receivers import loopback_only
 from tests.support.web_pages import PASSWORD, post_form, sign_in
 from webhooks.models import Webhook
-
-
-@pytest.fixture(autouse=True)
-def on_loopback_only():
-    with loopback_only():
-        yield
 
 
 @pytest.fixture

@@ -7,16 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.receivers import loopback_only
 from tests.support.web_pages import PASSWORD, post_form, sign_in
 
 HOOK = "http://127.0.0.1:9/hook"
-
-
-@pytest.fixture(autouse=True)
-def on_loopback_only():
-    with loopback_only():
-        yield
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import re
 import pytest
 from sqlalchemy import text
 
-from tests.support.receivers import loopback_only
 
 SLACK_TOKEN = "Zq8SlackTokenInTheUrlW3x"
 FAILING_WRITES = {
@@ -25,12 +24,6 @@ FAILING_WRITES = {
     ],
 }
 SECRET_SHAPES = [re.compile(r"whsec_[A-Za-z0-9+/=_-]{8,}"), re.compile(r"xox[abpr]-[A-Za-z0-9-]+")]
-
-
-@pytest.fixture(autouse=True)
-def on_loopback_only():
-    with loopback_only():
-        yield
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ import re
 import pytest
 from sqlalchemy import text
 
+from tests.support.web_pages import post_form
+
 
 SLACK_TOKEN = "Zq8SlackTokenInTheUrlW3x"
 FAILING_WRITES = {
@@ -23,7 +25,12 @@ FAILING_WRITES = {
         "CREATE TRIGGER refuse_{op} BEFORE {op} ON webhooks FOR EACH ROW EXECUTE FUNCTION refuse_write()",
     ],
 }
-SECRET_SHAPES = [re.compile(r"whsec_[A-Za-z0-9+/=_-]{8,}"), re.compile(r"xox[abpr]-[A-Za-z0-9-]+")]
+SECRET_SHAPES = [
+    re.compile(r"whsec_[A-Za-z0-9+/=_-]{8,}"),  # webhook signing secrets
+    re.compile(r"xox[abpr]-[A-Za-z0-9-]+"),  # Slack tokens
+    re.compile(r"(scrypt|pbkdf2)[:$]"),  # password hashes
+    re.compile(r"\b[0-9a-f]{64}\b"),  # API secrets and their SHA-256 hashes
+]
 
 
 @pytest.fixture
@@ -41,10 +48,10 @@ def log_text():
     root.setLevel(old_level)
 
 
-def refuse_webhook_writes(db, op: str) -> None:
+def refuse_writes(db, op: str, table: str = "webhooks") -> None:
     with db.engine.begin() as connection:
         for sql in FAILING_WRITES[db.engine.dialect.name]:
-            connection.execute(text(sql.format(op=op)))
+            connection.execute(text(sql.format(op=op).replace("ON webhooks", f"ON {table}")))
 
 
 def assert_no_secret_in(logged: str, *secrets: str) -> None:
@@ -57,7 +64,7 @@ def assert_no_secret_in(logged: str, *secrets: str) -> None:
 
 def test_a_failed_insert_logs_no_secret(client, db, make_account, log_text):
     caller = make_account()
-    refuse_webhook_writes(db, "INSERT")
+    refuse_writes(db, "INSERT")
 
     answer = client.post("/api/webhooks", query_string=caller.query,
                          json={"url": f"https://hooks.slack.com/services/T0/B0/{SLACK_TOKEN}",
@@ -70,9 +77,19 @@ def test_a_failed_insert_logs_no_secret(client, db, make_account, log_text):
 def test_a_failed_secret_rotation_logs_no_secret(client, db, make_account, log_text):
     caller = make_account()
     made = client.post("/api/webhooks", auth=caller.auth, json={"url": "http://127.0.0.1:9/hook"}).json["data"]
-    refuse_webhook_writes(db, "UPDATE")
+    refuse_writes(db, "UPDATE")
 
     answer = client.post(f"/api/webhooks/{made['id']}/rotate_secret", auth=caller.auth)
 
     assert answer.status_code == 500
     assert_no_secret_in(log_text(), caller.secret, made["secret"])
+
+
+def test_a_failed_registration_logs_neither_the_password_nor_its_hash(client, db, log_text):
+    password = "correct horse battery staple 42"
+    refuse_writes(db, "INSERT", table="credentials")
+
+    answer = post_form(client, "/register", {"email": "new@example.com", "password": password})
+
+    assert answer.status_code == 500
+    assert_no_secret_in(log_text(), password)

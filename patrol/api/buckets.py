@@ -1,7 +1,7 @@
 """Software buckets: what collectors push."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from patrol import db, serialize
 from patrol.api import body
@@ -31,7 +31,8 @@ def put(server_id: int, key: str):
     session, fields = db.session(), body.fields()
     server = callers_server(server_id)
     items = software_input.parse(fields.get("software"))
-    bucket: Bucket = buckets.put(session, server, key, items, buckets.parse_expire(fields.get("expire")))
+    expire, debounce = buckets.parse_expire(fields.get("expire")), current_app.config["SCAN_DEBOUNCE"]
+    bucket: Bucket = buckets.put(session, server, key, items, expire, scan_after=debounce)
     session.commit()
     return ok(serialize.bucket(bucket))
 

@@ -48,3 +48,18 @@ def package_name(name: str, ecosystem: str | None) -> str:
     if ecosystem == "Packagist":
         return name.lower()
     return name
+
+
+def advisory_key(name: str, ecosystem: str | None, source_name: str | None = None) -> tuple[str, str] | None:
+    """The (base ecosystem, name) that advisories name this item by, or None.
+
+    A Debian binary package is looked up by its source package, as Debian's
+    advisories name those. Stored on each software row and indexed, so that a
+    new advisory finds the servers it affects without reading the fleet.
+    """
+    if not ecosystem:
+        return None
+    base = ecosystem.partition(":")[0]
+    if base == "Debian" and source_name:
+        name = source_name
+    return base, package_name(name, base)

@@ -80,15 +80,16 @@ def _preference(finding: Finding) -> tuple:
 
 
 def _probe(item: Software) -> _Probe | None:
-    if not item.ecosystem:
+    key = ecosystems.advisory_key(item.name, item.ecosystem, item.source_name)
+    if key is None:
         return None
     base, _, release = item.ecosystem.partition(":")
-    name, version = item.name, item.version
+    version = item.version
     if base == "Debian" and item.source_name:
-        name, version = item.source_name, item.source_version or item.version
+        version = item.source_version or item.version
     if not version:
         return None
-    return _Probe(item, base, release or None, ecosystems.package_name(name, base), version)
+    return _Probe(item, base, release or None, key[1], version)
 
 
 @dataclass(frozen=True)

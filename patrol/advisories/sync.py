@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -133,7 +134,7 @@ def _check_zip(url: str, path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             damaged = archive.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise SyncError(f"{url}: not a readable zip file ({exc})") from exc
     if damaged is not None:
         raise SyncError(f"{url}: damaged member {damaged}")

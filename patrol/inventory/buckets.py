@@ -93,7 +93,7 @@ def _insert(session: Session, server: Server, key: str, moment: datetime) -> Buc
 def _adds_packages(session: Session, bucket: Bucket, items: list[SoftwareInput]) -> bool:
     """Whether the items hold a package (or version) the bucket did not."""
     shape = (Software.name, Software.version, Software.ecosystem, Software.location)
-    before = set(session.execute(select(*shape).where(Software.bucket_id == bucket.id)).tuples())
+    before = {tuple(row) for row in session.execute(select(*shape).where(Software.bucket_id == bucket.id))}
     return any((i.name, i.version, i.ecosystem, i.location) not in before for i in items)
 
 

@@ -57,7 +57,7 @@ def _print_outcome(outcome: osv_sync.Outcome) -> None:
     else:
         click.echo(f"{outcome.mode}, ", nl=False)
         _print(outcome.report)
-        click.echo(f"  {outcome.rescans} servers queued for a rescan")
+        click.echo(f"  servers queued for a rescan: {outcome.rescans}")
 
 
 @advisories.command()

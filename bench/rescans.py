@@ -143,6 +143,7 @@ def _copy_software(db: Database, rows) -> None:  # noqa: ANN001 - an iterator of
     marks = ", ".join("?" * len(SOFTWARE_COLUMNS))
     raw = db.engine.raw_connection()
     try:
+        raw.execute("BEGIN")  # the engine's connections autocommit each statement otherwise
         raw.executemany(f"INSERT INTO software ({', '.join(SOFTWARE_COLUMNS)}) VALUES ({marks})", rows)
         raw.commit()
     finally:

@@ -12,22 +12,13 @@ from patrol.advisories.settings import SyncSettings
 from patrol.clock import now
 from patrol.models import Bucket, Event, FeedState, Issue, Scan, Server
 from patrol.scanning import workers
-from tests.support.osv_mirror import OsvMirror, fixture
+from tests.support.osv_mirror import FIRST_NPM, NEWER_NPM, fixture, mirror  # noqa: F401 - `mirror` is a fixture
 from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.webhook_calls import add_webhook
 
-FIRST = ("GHSA-r9p9-mrjm-926w", "GHSA-35jh-r3h4-6jhm", "GHSA-xvch-5gv4-984h")
-NEWER = "GHSA-p6mc-m468-83gw"  # lodash [3.7.0, 4.17.19), published after FIRST
+FIRST, NEWER = FIRST_NPM, NEWER_NPM
 LODASH = [{"n": "lodash", "v": "4.17.15", "l": "/srv/app/package-lock.json"}]  # affected by 35jh and p6mc
 MINIMIST = [{"n": "minimist", "v": "1.2.8", "l": "/srv/api/package-lock.json"}]  # fixed: no advisory affects it
-
-
-@pytest.fixture
-def mirror():
-    with OsvMirror() as made:
-        for osv_id in FIRST:
-            made.publish("npm", fixture(osv_id))
-        yield made
 
 
 @pytest.fixture

@@ -13,18 +13,9 @@ from patrol.advisories.settings import SyncSettings
 from patrol.clock import now
 from patrol.db import get_db
 from patrol.models import Advisory, FeedState, Scan, Server
-from tests.support.osv_mirror import OsvMirror, fixture
+from tests.support.osv_mirror import FIRST_NPM, NEWER_NPM, fixture, mirror  # noqa: F401 - `mirror` is a fixture
 
-FIRST = ("GHSA-r9p9-mrjm-926w", "GHSA-35jh-r3h4-6jhm", "GHSA-xvch-5gv4-984h")
-NEWER = "GHSA-p6mc-m468-83gw"  # modified after every record of FIRST
-
-
-@pytest.fixture
-def mirror():
-    with OsvMirror() as made:
-        for osv_id in FIRST:
-            made.publish("npm", fixture(osv_id))
-        yield made
+FIRST, NEWER = FIRST_NPM, NEWER_NPM
 
 
 @pytest.fixture

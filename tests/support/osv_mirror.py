@@ -15,14 +15,20 @@ import json
 import threading
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote
+
+import pytest
 
 from tests.support.background_http import BackgroundHTTPServer
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "osv"
 FAILURES = ("500", "truncate", "hang", "corrupt")
+# What `mirror` serves at first: npm records modified from 2021 to 2023-02-27.
+FIRST_NPM = ("GHSA-r9p9-mrjm-926w", "GHSA-35jh-r3h4-6jhm", "GHSA-xvch-5gv4-984h")
+NEWER_NPM = "GHSA-p6mc-m468-83gw"  # lodash; modified 2023-10-24, after every one of FIRST_NPM
 
 
 def fixture(osv_id: str) -> dict:
@@ -160,3 +166,12 @@ def _handler_for(mirror: OsvMirror) -> type[BaseHTTPRequestHandler]:
 
 def _etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+@pytest.fixture
+def mirror() -> Iterator[OsvMirror]:
+    """A mirror serving FIRST_NPM (a test module imports this fixture)."""
+    with OsvMirror() as made:
+        for osv_id in FIRST_NPM:
+            made.publish("npm", fixture(osv_id))
+        yield made

@@ -133,7 +133,8 @@ def _copy_software(db: Database, rows) -> None:  # noqa: ANN001 - an iterator of
     if db.is_postgres:
         raw = db.engine.raw_connection()
         try:
-            with raw.cursor() as cursor, cursor.copy(f"COPY software ({', '.join(SOFTWARE_COLUMNS)}) FROM STDIN") as copy:
+            statement = f"COPY software ({', '.join(SOFTWARE_COLUMNS)}) FROM STDIN"
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:
                 for row in rows:
                     copy.write_row(row)
             raw.commit()
@@ -195,7 +196,8 @@ def _publish_and_wait(db: Database, mirror: OsvMirror, args: argparse.Namespace)
     done = _wait_for_events(db, published, args.affected, args.timeout)
     with db.session() as session:
         scans = session.scalar(select(func.count()).select_from(Scan).where(Scan.started_at >= published))
-        last = session.scalar(select(func.max(Event.created_at)).where(Event.identifier == events.NEW_SERVER_ISSUES))
+        newest = select(func.max(Event.created_at)).where(Event.identifier == events.NEW_SERVER_ISSUES)
+        last = session.scalar(newest)
     _common.heading(f"one new advisory affecting {args.affected} of {args.servers} servers")
     _common.show([
         ("publish to last new_server_issues", f"{(last - published).total_seconds():.2f} s" if done else "TIMED OUT"),

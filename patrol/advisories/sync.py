@@ -106,27 +106,43 @@ def _failed(db: Database, settings: SyncSettings, ecosystem: str, error: str) ->
     return Outcome(ecosystem, mode="failed", error=error)
 
 
+@dataclass(frozen=True)
+class _Pull:
+    """One claimed ecosystem's download and import."""
+
+    db: Database
+    settings: SyncSettings
+    fetcher: Fetcher
+    ecosystem: str
+    claimed: FeedState
+
+    def url(self, file: str) -> str:
+        return url_of(self.settings.base_url, self.ecosystem, file)
+
+    def validators(self) -> dict:
+        return dict(self.claimed.validators or {})
+
+
 def _pull(db: Database, settings: SyncSettings, ecosystem: str, claimed: FeedState) -> tuple[Outcome, dict]:
-    fetcher = Fetcher(settings.timeout)
+    """The sync's outcome, and what the feed row holds after it."""
+    pull = _Pull(db, settings, Fetcher(settings.timeout), ecosystem, claimed)
     try:
-        if claimed.watermark is None:
-            return _full(db, settings, fetcher, ecosystem, claimed)
-        return _incremental(db, settings, fetcher, ecosystem, claimed)
+        return _full(pull) if claimed.watermark is None else _incremental(pull)
     finally:
-        fetcher.close()
+        pull.fetcher.close()
 
 
-def _full(db: Database, settings: SyncSettings, fetcher: Fetcher, ecosystem: str, claimed: FeedState) -> tuple[Outcome, dict]:
-    url, validators = url_of(settings.base_url, ecosystem, "all.zip"), dict(claimed.validators or {})
+def _full(pull: _Pull) -> tuple[Outcome, dict]:
+    url, validators = pull.url("all.zip"), pull.validators()
     with tempfile.TemporaryDirectory(prefix="patrol-osv-") as folder:
-        fetched = fetcher.file(url, Path(folder) / "all.zip", validators.get(url))
+        fetched = pull.fetcher.file(url, Path(folder) / "all.zip", validators.get(url))
         if fetched is None:
-            return Outcome(ecosystem, "unchanged"), {}
+            return Outcome(pull.ecosystem, "unchanged"), {}
         _check_zip(url, fetched.path)
-        report = importer.import_records(db, sources.read([fetched.path]))
+        report = importer.import_records(pull.db, sources.read([fetched.path]))
     validators[url] = fetched.validators
-    watermark = max(filter(None, (report.latest, claimed.watermark)), default=None)
-    return Outcome(ecosystem, "full", report), {"validators": validators, "watermark": watermark}
+    watermark = max(filter(None, (report.latest, pull.claimed.watermark)), default=None)
+    return Outcome(pull.ecosystem, "full", report), {"validators": validators, "watermark": watermark}
 
 
 def _check_zip(url: str, path: Path) -> None:
@@ -140,21 +156,19 @@ def _check_zip(url: str, path: Path) -> None:
         raise SyncError(f"{url}: damaged member {damaged}")
 
 
-def _incremental(db: Database, settings: SyncSettings, fetcher: Fetcher, ecosystem: str, claimed: FeedState) -> tuple[Outcome, dict]:
-    url, validators = url_of(settings.base_url, ecosystem, "modified_id.csv"), dict(claimed.validators or {})
-    fetched = fetcher.bytes(url, validators.get(url))
+def _incremental(pull: _Pull) -> tuple[Outcome, dict]:
+    url, validators = pull.url("modified_id.csv"), pull.validators()
+    fetched = pull.fetcher.bytes(url, validators.get(url))
     if fetched is None:
-        return Outcome(ecosystem, "unchanged"), {}
-    newer = newer_than(fetched.body, claimed.watermark, url)
-    if len(newer) > settings.full_above:
-        return _full(db, settings, fetcher, ecosystem, claimed)
-    items = [_record(fetcher, settings, ecosystem, osv_id) for _, osv_id in newer]
-    report = importer.import_records(db, items)
+        return Outcome(pull.ecosystem, "unchanged"), {}
+    newer = newer_than(fetched.body, pull.claimed.watermark, url)
+    if len(newer) > pull.settings.full_above:
+        return _full(pull)
+    report = importer.import_records(pull.db, [_record(pull, osv_id) for _, osv_id in newer])
     validators[url] = fetched.validators
-    watermark = max([claimed.watermark, *(moment for moment, _ in newer)])
-    return Outcome(ecosystem, "incremental" if newer else "unchanged", report), {
-        "validators": validators, "watermark": watermark,
-    }
+    watermark = max([pull.claimed.watermark, *(moment for moment, _ in newer)])
+    mode = "incremental" if newer else "unchanged"
+    return Outcome(pull.ecosystem, mode, report), {"validators": validators, "watermark": watermark}
 
 
 def newer_than(csv: bytes, watermark: datetime, url: str = "modified_id.csv") -> list[tuple[datetime, str]]:
@@ -173,10 +187,10 @@ def newer_than(csv: bytes, watermark: datetime, url: str = "modified_id.csv") ->
     return newer
 
 
-def _record(fetcher: Fetcher, settings: SyncSettings, ecosystem: str, osv_id: str) -> tuple[str, object]:
+def _record(pull: _Pull, osv_id: str) -> tuple[str, object]:
     """One record as (where, parsed JSON); a record gone from the bucket reads as invalid."""
-    url = url_of(settings.base_url, ecosystem, f"{osv_id}.json")
-    fetched = fetcher.bytes(url, missing_ok=True)
+    url = pull.url(f"{osv_id}.json")
+    fetched = pull.fetcher.bytes(url, missing_ok=True)
     return url, sources.parse_json(fetched.body if fetched else b"", url)
 
 

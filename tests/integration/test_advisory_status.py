@@ -67,7 +67,8 @@ def test_data_older_than_twice_the_interval_is_stale(client, runner, db, make_ac
     old = now() - timedelta(seconds=2 * INTERVAL + 5)
     with db.session() as session:
         session.execute(update(FeedState).values(last_success_at=old))
-    assert statuses(client, caller)["npm"] == statuses(client, caller)["npm"] | {"stale": True, "last_success_at": iso(old)}
+    shown = statuses(client, caller)["npm"]
+    assert (shown["stale"], shown["last_success_at"]) == (True, iso(old))
 
 
 def test_the_status_needs_credentials(client):
@@ -77,7 +78,8 @@ def test_the_status_needs_credentials(client):
 
 def test_healthz_and_readyz(client, runner, make_account):
     assert client.get("/healthz").json == {"status": "ok"}
-    assert client.get("/readyz").json == {"status": "ready", "database": "ok", "advisories": {"fresh": True, "stale": []}}
+    fresh = {"status": "ready", "database": "ok", "advisories": {"fresh": True, "stale": []}}
+    assert client.get("/readyz").json == fresh
     push(client, make_account(), [{"n": "lodash", "v": "4.17.15", "e": "npm"}])
     assert client.get("/readyz").json["advisories"] == {"fresh": False, "stale": ["npm"]}
     runner.invoke(args=["advisories", "sync"])

@@ -115,7 +115,7 @@ def test_live_regions_answer_with_a_version_that_changes_with_the_state(client, 
         assert "Scanning" in text(after)
 
 
-def test_the_dashboard_warns_when_an_ecosystem_in_use_was_never_synced(client, db, make_account, make_server):
+def test_the_dashboard_warns_when_an_ecosystem_in_use_was_never_synced(client, make_account, make_server):
     me = signed_in(client, make_account)
     assert "Advisory data is out of date" not in text(client.get("/"))  # no software, nothing to warn of
     server_id = make_server(me)
@@ -125,7 +125,7 @@ def test_the_dashboard_warns_when_an_ecosystem_in_use_was_never_synced(client, d
     assert "Advisory data is out of date" in page and "npm: never synced" in page
 
 
-def test_the_dashboard_shows_the_advisory_age_and_no_warning_when_fresh(client, db, make_account, make_server):
+def test_the_dashboard_shows_the_advisory_age_and_none_when_fresh(client, db, make_account, make_server):
     from patrol.feeds import state
 
     me = signed_in(client, make_account)

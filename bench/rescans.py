@@ -195,12 +195,14 @@ def _publish_and_wait(db: Database, mirror: OsvMirror, args: argparse.Namespace)
         session.execute(update(FeedState).values(next_sync_at=published))
     done = _wait_for_events(db, published, args.affected, args.timeout)
     with db.session() as session:
-        scans = session.scalar(select(func.count()).select_from(Scan).where(Scan.started_at >= published))
+        since = select(Scan).where(Scan.started_at >= published).subquery()
+        scans, queued = session.execute(select(func.count(), func.max(since.c.started_at))).one()
         newest = select(func.max(Event.created_at)).where(Event.identifier == events.NEW_SERVER_ISSUES)
         last = session.scalar(newest)
     _common.heading(f"one new advisory affecting {args.affected} of {args.servers} servers")
     _common.show([
         ("publish to last new_server_issues", f"{(last - published).total_seconds():.2f} s" if done else "TIMED OUT"),
+        ("publish to the last scan queued", f"{(queued - published).total_seconds():.2f} s (the sync and the query)"),
         ("scans started", f"{scans} ({'exactly' if scans == args.affected else 'NOT'} the affected servers)"),
         ("new_server_issues events", str(done)),
         ("mirror requests", ", ".join(f"{path} x{n}" for path, n in sorted(mirror.count().items()))),

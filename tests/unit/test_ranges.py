@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from patrol.advisories.ranges import compile_affected, fixed_in, is_affected
-from patrol.advisories.versions import UnsupportedEcosystem, sort_key
+from patrol.advisories.versioning import UnsupportedEcosystem, sort_key
 
-OSV = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "osv"
+OSV = Path(__file__).resolve().parents[1] / "data" / "osv"
 
 
 def entries(record: str, package: str) -> list[dict]:

@@ -153,7 +153,7 @@ def test_semver_ranges_use_semver_order_in_any_ecosystem():
 
 def test_unsupported_ecosystem_raises():
     with pytest.raises(UnsupportedEcosystem):
-        compile_affected("Go", {"versions": ["v1.0.0"]})
+        compile_affected("Hex", {"versions": ["v1.0.0"]})
 
 
 def test_a_compiled_entry_is_reused_for_the_same_dict():

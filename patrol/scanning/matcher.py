@@ -67,7 +67,7 @@ def _distinct(findings: list[Finding]) -> list[Finding]:
     through a third (GO-… and RUSTSEC-… each naming GHSA-…, PYSEC-… and GHSA-…
     sharing a CVE), would otherwise report it once per database. In each group
     the advisory with a known severity and a GHSA id is kept."""
-    groups = _alias_groups([{f.advisory.osv_id, *(f.advisory.aliases or [])} for f in findings])
+    groups = alias_groups([{f.advisory.osv_id, *(f.advisory.aliases or [])} for f in findings])
     best: dict[int, Finding] = {}
     for finding, group in zip(findings, groups):
         if group not in best or _preference(finding) < _preference(best[group]):
@@ -75,7 +75,7 @@ def _distinct(findings: list[Finding]) -> list[Finding]:
     return list(best.values())
 
 
-def _alias_groups(names: list[set[str]]) -> list[int]:
+def alias_groups(names: list[set[str]]) -> list[int]:
     """For each set of names, the number of its group: sets sharing a name,
     directly or through other sets, are one group."""
     owner: dict[str, int] = {}

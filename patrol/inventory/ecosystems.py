@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import re
 
-KNOWN = {"packagist": "Packagist", "npm": "npm", "pypi": "PyPI", "debian": "Debian"}
+KNOWN = {
+    "packagist": "Packagist", "npm": "npm", "pypi": "PyPI", "debian": "Debian",
+    "rubygems": "RubyGems", "go": "Go", "crates.io": "crates.io", "maven": "Maven", "nuget": "NuGet",
+    "ubuntu": "Ubuntu", "alpine": "Alpine", "almalinux": "AlmaLinux", "rocky linux": "Rocky Linux",
+    "red hat": "Red Hat",
+}
+# Distribution ecosystems keep their release suffix ("Debian:12", "Alpine:v3.18").
+_RELEASED = {"Debian", "Ubuntu", "Alpine", "AlmaLinux", "Rocky Linux", "Red Hat"}
 # Composer's name rule, written so that each separator must be present: the
 # usual `([_.-]?[a-z0-9]+)*` form backtracks exponentially on a near miss.
 _VENDOR_PACKAGE = re.compile(r"[a-z0-9]+(?:[_.-][a-z0-9]+)*/[a-z0-9]+(?:(?:[_.]|--?)[a-z0-9]+)*")
@@ -15,12 +22,12 @@ _PYPI_LOCATIONS = ("requirements", "poetry.lock", "uv.lock", "pipfile.lock", "si
 
 
 def normalise(explicit: str) -> str | None:
-    """`packagist` → `Packagist`, `debian:12` → `Debian:12`; unknown → None."""
+    """`packagist` → `Packagist`, `debian:12` → `Debian:12`, `Ubuntu:22.04:LTS` as is; unknown → None."""
     base, _, release = explicit.strip().partition(":")
     name = KNOWN.get(base.lower())
     if name is None:
         return None
-    return f"{name}:{release}" if release and name == "Debian" else name
+    return f"{name}:{release}" if release and name in _RELEASED else name
 
 
 def infer(name: str, location: str | None, explicit: str | None = None) -> str | None:

@@ -19,7 +19,10 @@ COMPOSER_RULE = re.compile(r"^[a-z0-9]([_.-]?[a-z0-9]+)*/[a-z0-9](([_.]|-{1,2})?
     ("explicit", "expected"),
     [("npm", "npm"), ("NPM", "npm"), ("packagist", "Packagist"), ("Packagist", "Packagist"), ("pypi", "PyPI"),
      ("PyPI", "PyPI"), ("debian", "Debian"), ("Debian:12", "Debian:12"), ("debian:11", "Debian:11"),
-     (" npm ", "npm"), ("npm:1", "npm"), ("crates.io", None), ("Go", None), ("", None)],
+     (" npm ", "npm"), ("npm:1", "npm"), ("crates.io", "crates.io"), ("Go", "Go"), ("go:1", "Go"),
+     ("RubyGems", "RubyGems"), ("Maven", "Maven"), ("nuget", "NuGet"), ("Ubuntu:22.04:LTS", "Ubuntu:22.04:LTS"),
+     ("Alpine:v3.18", "Alpine:v3.18"), ("AlmaLinux:9", "AlmaLinux:9"), ("Rocky Linux:9", "Rocky Linux:9"),
+     ("Red Hat:enterprise_linux:9", "Red Hat:enterprise_linux:9"), ("Hex", None), ("", None)],
 )
 def test_normalise_explicit_names(explicit, expected):
     assert ecosystems.normalise(explicit) == expected

@@ -47,7 +47,7 @@ def test_normalise_explicit_names(explicit, expected):
         ("nginx", None, None, None),
         ("php", "/usr/bin/php", None, None),
         ("lodash", COMPOSER, "npm", "npm"),  # explicit wins over the location
-        ("lodash", "/", "rubygems", None),  # an explicit unknown stays unknown
+        ("lodash", "/", "hex", None),  # an explicit unknown stays unknown
     ],
 )
 def test_infer(name, location, explicit, expected):

@@ -11,7 +11,7 @@ from patrol.collectors.items import Item, Skip, Skips, make_item, unique
 
 _COMMENT = re.compile(r"//.*$")
 _BLOCK_START = re.compile(r"^(require|replace|exclude|retract|tool|ignore|godebug)\s*\($")
-_HEADER = re.compile(r"^(\S.*): (go\S+)$")  # "/usr/bin/app: go1.21.4"
+_HEADER = re.compile(r"^(\S[^\t]*): (\S.*)$")  # "/usr/bin/app: go1.21.4"
 _RELEASED_GO = re.compile(r"^go(\d+\.\d+(?:\.\d+)?)$")
 
 

@@ -9,8 +9,9 @@ from patrol.collectors.errors import FileTooLarge, UnreadableFile
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+def read_text(path: Path, limit: int | None = None) -> str:
     """The file's text; raises UnreadableFile or FileTooLarge (checked before reading)."""
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
         size = path.stat().st_size
         if size > limit:

@@ -47,8 +47,16 @@ def _installed_item(line: str, where: str, ecosystem: str) -> Item | None:
     # ("ii", or "hi" when held); "rc", "un", "iU" leave no package in use.
     if status[1:2] != "i":
         return None
-    # An empty source means the binary's own name and version: dpkg omits the
-    # Source field then, and older dpkg has no source:* fields at all.
+    return package_item(name, version, source, source_version, ecosystem)
+
+
+def package_item(name: str, version: str | None, source: str | None, source_version: str | None,
+                 ecosystem: str) -> Item:
+    """An installed package with its source package.
+
+    An empty source means the binary's own name and version: dpkg omits the
+    Source field then, and older dpkg has no source:* fields at all.
+    """
     return make_item(
         name,
         version,

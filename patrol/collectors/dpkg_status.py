@@ -8,9 +8,9 @@ version in parentheses when it differs from the binary's.
 import re
 
 from patrol.collectors import os_release
-from patrol.collectors.dpkg import LOCATION
+from patrol.collectors.dpkg import package_item
 from patrol.collectors.errors import MalformedFile
-from patrol.collectors.items import Item, make_item, unique
+from patrol.collectors.items import Item, unique
 
 _FIELD = re.compile(r"^([A-Za-z0-9-]+):[ \t]*(.*)$")
 _SOURCE = re.compile(r"^(\S+)(?:\s+\((\S+)\))?$")
@@ -51,11 +51,4 @@ def _item(fields: dict[str, str], ecosystem: str) -> Item | None:
         return None
     source = _SOURCE.match(fields.get("Source", ""))
     source_name, source_version = source.groups() if source else (None, None)
-    return make_item(
-        name,
-        version,
-        location=LOCATION,
-        ecosystem=ecosystem,
-        source=source_name or name,
-        source_version=source_version or version,
-    )
+    return package_item(name, version, source_name, source_version, ecosystem)

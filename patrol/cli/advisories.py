@@ -32,7 +32,8 @@ def import_command(paths: tuple[str, ...]) -> None:
 
 @advisories.command()
 @click.option("--ecosystem", "ecosystems", multiple=True,
-              help="An OSV ecosystem such as npm (default: PATROL_ADVISORY_ECOSYSTEMS, else those in use).")
+              help='An osv.dev ecosystem name, e.g. npm, Go, Ubuntu, "Rocky Linux" '
+                   "(default: PATROL_ADVISORY_ECOSYSTEMS, else those some server uses).")
 @with_appcontext
 def sync(ecosystems: tuple[str, ...]) -> None:
     """Sync advisories from PATROL_ADVISORY_URL now, as the scheduler does."""

@@ -1,15 +1,14 @@
 """Software buckets: what collectors push."""
 from __future__ import annotations
 
-from flask import Blueprint
-
+from flask import Blueprint, current_app, request
 from sqlalchemy import select
 
 from patrol import db, quotas, serialize
 from patrol.api import body
 from patrol.api.auth import authenticate_request, callers_server
 from patrol.api.envelope import ok
-from patrol.inventory import buckets, software_input
+from patrol.inventory import buckets, sbom_input, software_input
 from patrol.models import Bucket
 
 bp = Blueprint("api_buckets", __name__)
@@ -30,12 +29,19 @@ def show(server_id: int, key: str):
 
 @bp.post("/servers/<id:server_id>/software_bucket/<any_text:key>")
 def put(server_id: int, key: str):
-    session, fields = db.session(), body.fields()
+    session = db.session()
     server = callers_server(server_id)
-    items = software_input.parse(fields.get("software"))
+    if request.mimetype in sbom_input.CONTENT_TYPES:
+        # An SBOM body is the whole request; `expire` comes in the query string.
+        items = sbom_input.parse(request.get_data(), request.mimetype, f"SBOM {key}")
+        expire = request.args.get("expire")
+    else:
+        fields = body.fields()
+        items, expire = software_input.parse(fields.get("software")), fields.get("expire")
     if not buckets.exists(session, server, key):
         quotas.require_room(session, server, quotas.BUCKETS, select(Bucket.id).where(Bucket.server_id == server.id))
-    bucket: Bucket = buckets.put(session, server, key, items, buckets.parse_expire(fields.get("expire")))
+    debounce = current_app.config["SCAN_DEBOUNCE"]
+    bucket: Bucket = buckets.put(session, server, key, items, buckets.parse_expire(expire), scan_after=debounce)
     session.commit()
     return ok(serialize.bucket(bucket))
 

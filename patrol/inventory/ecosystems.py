@@ -7,7 +7,17 @@ from __future__ import annotations
 
 import re
 
-KNOWN = {"packagist": "Packagist", "npm": "npm", "pypi": "PyPI", "debian": "Debian"}
+KNOWN = {
+    "packagist": "Packagist", "npm": "npm", "pypi": "PyPI", "debian": "Debian",
+    "rubygems": "RubyGems", "go": "Go", "crates.io": "crates.io", "maven": "Maven", "nuget": "NuGet",
+    "alpine": "Alpine", "ubuntu": "Ubuntu", "rocky linux": "Rocky Linux", "almalinux": "AlmaLinux",
+    "red hat": "Red Hat",
+}
+# Distributions, whose records carry a release after a colon: "Ubuntu:22.04:LTS".
+DISTRIBUTIONS = frozenset({"Debian", "Ubuntu", "Alpine", "Rocky Linux", "AlmaLinux", "Red Hat"})
+# Their records name source packages (dpkg `Source:`, apk `o:` origin); the
+# Red Hat family's records name binary RPMs, so those are matched by name.
+SOURCE_PACKAGE_DISTRIBUTIONS = frozenset({"Debian", "Ubuntu", "Alpine"})
 # Composer's name rule, written so that each separator must be present: the
 # usual `([_.-]?[a-z0-9]+)*` form backtracks exponentially on a near miss.
 _VENDOR_PACKAGE = re.compile(r"[a-z0-9]+(?:[_.-][a-z0-9]+)*/[a-z0-9]+(?:(?:[_.]|--?)[a-z0-9]+)*")
@@ -15,12 +25,12 @@ _PYPI_LOCATIONS = ("requirements", "poetry.lock", "uv.lock", "pipfile.lock", "si
 
 
 def normalise(explicit: str) -> str | None:
-    """`packagist` → `Packagist`, `debian:12` → `Debian:12`; unknown → None."""
+    """`packagist` → `Packagist`, `ubuntu:22.04:LTS` → `Ubuntu:22.04:LTS`; unknown → None."""
     base, _, release = explicit.strip().partition(":")
     name = KNOWN.get(base.lower())
     if name is None:
         return None
-    return f"{name}:{release}" if release and name == "Debian" else name
+    return f"{name}:{release}" if release and name in DISTRIBUTIONS else name
 
 
 def infer(name: str, location: str | None, explicit: str | None = None) -> str | None:
@@ -45,6 +55,21 @@ def package_name(name: str, ecosystem: str | None) -> str:
         return name[4:]
     if ecosystem == "PyPI":
         return re.sub(r"[-_.]+", "-", name).lower()
-    if ecosystem == "Packagist":
+    if ecosystem in ("Packagist", "NuGet"):  # both treat names case-insensitively
         return name.lower()
     return name
+
+
+def advisory_key(name: str, ecosystem: str | None, source_name: str | None = None) -> tuple[str, str] | None:
+    """The (base ecosystem, name) that advisories name this item by, or None.
+
+    A Debian, Ubuntu or Alpine binary package is looked up by its source
+    package, as those distributions' advisories name them. Stored on each software row and indexed, so that a
+    new advisory finds the servers it affects without reading the fleet.
+    """
+    if not ecosystem:
+        return None
+    base = ecosystem.partition(":")[0]
+    if base in SOURCE_PACKAGE_DISTRIBUTIONS and source_name:
+        name = source_name
+    return base, package_name(name, base)

@@ -33,7 +33,7 @@ RETRY_AFTER = 5  # seconds a client should wait while the database is away
 # Serialization failure, deadlock, and a unique row a concurrent transaction inserted first
 # (running again sees that row; code that expects a duplicate catches IntegrityError itself).
 CONFLICT_STATES = frozenset({"40001", "40P01", "23505"})
-ATTEMPT = "patrol_attempt"
+ATTEMPT = "patrol_attempt"  # on flask.g: which run of the request this is
 
 
 def is_conflict(exc: BaseException) -> bool:
@@ -57,7 +57,7 @@ class _RunAgain(Exception):
 class PatrolFlask(Flask):
     def full_dispatch_request(self) -> Response:
         for attempt in range(RETRIES + 1):
-            g.patrol_attempt = attempt
+            setattr(g, ATTEMPT, attempt)
             try:
                 return super().full_dispatch_request()
             except _RunAgain:

@@ -7,13 +7,14 @@ changes and the events that report them commit in one transaction.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from patrol import events
+from patrol import events, metrics
 from patrol.advisories.severity import LEVELS
 from patrol.clock import now
 from patrol.db import Database
@@ -66,19 +67,25 @@ def claim(db: Database, limit: int) -> list[int]:
 
 def run(db: Database, scan_id: int) -> None:
     """Run a claimed scan to its end; a failure is recorded, never raised."""
+    started = time.monotonic()
     try:
         with db.session() as session:
-            _finish(session, scan_id)
+            ran = _finish(session, scan_id)
     except Exception as exc:  # noqa: BLE001 - any failure must end the scan visibly
         log.exception("scan %s failed", scan_id)
         with db.session() as session:
             _fail(session, scan_id, f"{type(exc).__name__}: {exc}"[:500])
+        metrics.record_scan("failed", time.monotonic() - started)
+    else:
+        if ran:
+            metrics.record_scan("finished", time.monotonic() - started)
 
 
-def _finish(session: Session, scan_id: int) -> None:
+def _finish(session: Session, scan_id: int) -> bool:
+    """Scan and commit; False when the scan was no longer running (nothing done)."""
     scan = session.get(Scan, scan_id, with_for_update=True)
     if scan is None or scan.status != "running":
-        return
+        return False
     server = session.get(Server, scan.server_id)
     findings = matcher.find(session, live_items(session, server.id))
     new, resolved, total = issue_diff.apply(session, scan, findings)
@@ -92,6 +99,7 @@ def _finish(session: Session, scan_id: int) -> None:
             server=server, scan=scan, issues=new, counts=counts,
         )
     events.record(session, server.account_id, events.SCAN_FINISHED, server=server, scan=scan, counts=counts)
+    return True
 
 
 def _open_by_severity(session: Session, server_id: int) -> dict[str, int]:

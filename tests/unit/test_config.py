@@ -33,3 +33,10 @@ def test_bad_values_name_the_variable(name, value, says):
     with pytest.raises(ConfigError) as caught:
         from_env({name: value})
     assert name in str(caught.value) and says in str(caught.value)
+
+
+def test_log_format_is_text_unless_json_is_asked_for():
+    assert from_env({})["LOG_FORMAT"] == "text"
+    assert from_env({"PATROL_LOG_FORMAT": "JSON"})["LOG_FORMAT"] == "json"
+    with pytest.raises(ConfigError, match="PATROL_LOG_FORMAT must be one of text, json"):
+        from_env({"PATROL_LOG_FORMAT": "xml"})

@@ -14,10 +14,15 @@ from flask import Blueprint, Flask, current_app, jsonify
 CORE = Path(__file__).with_name("openapi.yaml")
 METHODS = frozenset({"get", "put", "post", "delete", "patch"})
 UNAUTHENTICATED = frozenset({"/openapi.json"})
+ERROR = {"$ref": "#/components/responses/Error"}
 SHARED_ANSWERS = {
+    "401": ERROR,  # missing or wrong credentials
+    "422": ERROR,  # text or numbers no database can hold, in any parameter (patrol.input_guard)
     "429": {"$ref": "#/components/responses/RateLimited"},
     "503": {"$ref": "#/components/responses/Unavailable"},
 }
+BODY_ANSWERS = {"400": ERROR}  # a body that is not the JSON or form it claims to be
+ID_ANSWERS = {"404": ERROR}  # no such row, or the account's credentials do not own it
 bp = Blueprint("api_openapi", __name__)
 
 
@@ -37,11 +42,15 @@ def document(app: Flask) -> dict:
 
 
 def _with_shared_answers(path: str, item: dict) -> dict:
-    """Every authenticated operation may also answer 429 (rate limit) and 503 (database away)."""
+    """Every authenticated operation may also answer 401, 422, 429 and 503; those with ids 404, with bodies 400."""
     if path in UNAUTHENTICATED:
         return item
-    return {name: {**op, "responses": {**SHARED_ANSWERS, **op["responses"]}} if name in METHODS else op
-            for name, op in item.items()}
+    return {name: {**op, "responses": _answers(path, op)} if name in METHODS else op for name, op in item.items()}
+
+
+def _answers(path: str, op: dict) -> dict:
+    shared = {**SHARED_ANSWERS, **(ID_ANSWERS if "{" in path else {}), **(BODY_ANSWERS if "requestBody" in op else {})}
+    return {**shared, **op["responses"]}
 
 
 def _assembled(app: Flask) -> dict:

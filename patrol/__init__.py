@@ -22,7 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Extensions register under the `patrol.extensions` entry point group; the
     core never imports them, which keeps the dependency pointing one way.
     """
-    from patrol import api, cli, config as settings, db, health, input_guard, metrics
+    from patrol import api, cli, config as settings, db, health, input_guard, logformat, metrics
     from patrol.advisories import schedule
     from patrol.accesslog import AccessLog
     from patrol.scanning import workers
@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.from_env())
     app.config.update(config or {})
     app.config["PATROL_VERSION"] = __version__
+    logformat.keep_urls_out_of_logs()
     db.init_app(app)
     input_guard.init_app(app)
     api.init_app(app)

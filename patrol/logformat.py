@@ -12,6 +12,16 @@ from datetime import datetime, timezone
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 FORMATS = ("text", "json")
+# HTTP clients that log every request's full URL at DEBUG. Patrol's URLs carry
+# secrets (a Slack Incoming Webhook's token is its path; PHP SDK calls put
+# `?secret=` in the query), so these stay at INFO whatever the root level is.
+URL_LOGGERS = ("urllib3",)
+
+
+def keep_urls_out_of_logs() -> None:
+    for name in URL_LOGGERS:
+        if logging.getLogger(name).level < logging.INFO:  # unset (inherits the root's) or DEBUG
+            logging.getLogger(name).setLevel(logging.INFO)
 
 
 class JsonFormatter(logging.Formatter):

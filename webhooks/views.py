@@ -7,11 +7,17 @@ from webhooks.models import Attempt, Delivery, Webhook
 from webhooks.slack.urls import mask, on_slack_host
 
 
+def _shown_url(hook: Webhook) -> str:
+    """A Slack webhook's URL is its credential: masked, whether by kind or by host."""
+    slack = hook.kind == "slack"
+    return mask(hook.url, slack=slack) if slack or on_slack_host(hook.url) else hook.url
+
+
 def webhook(hook: Webhook, *, secret: bool = False, last: Delivery | None = None) -> dict:
     """`secret` is shown only in the answer that creates or rotates it."""
     return {
         "id": hook.id,
-        "url": mask(hook.url) if hook.kind == "slack" or on_slack_host(hook.url) else hook.url,
+        "url": _shown_url(hook),
         "kind": hook.kind,
         "format": hook.format,
         "events": list(subscriptions.effective_events(hook)),

@@ -86,8 +86,13 @@ def delivery_counts(db) -> dict[str, int]:
 
 
 def expire_leases(db) -> None:
+    """One row at a time, so this never deadlocks with a worker updating its batch."""
     with db.session() as session:
-        session.execute(update(Delivery).where(Delivery.status == DELIVERING).values(lease_until=now()))
+        leased = session.scalars(select(Delivery.id).where(Delivery.status == DELIVERING)).all()
+    for delivery_id in leased:
+        with db.session() as session:
+            session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.status == DELIVERING)
+                            .values(lease_until=now()))
 
 
 def test_every_event_reaches_every_subscribed_webhook_through_kills_cuts_and_flaps(

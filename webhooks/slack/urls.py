@@ -32,20 +32,22 @@ def on_slack_host(url: str) -> bool:
     return parts is not None and (parts.hostname or "").removesuffix(".") in SLACK_HOSTS
 
 
-def mask(url: str) -> str:
+def mask(url: str, slack: bool = False) -> str:
     """`url` without its secrets.
 
-    Slack: team and bot ids stay (they help tell webhooks apart), the secret
-    goes. Other URLs keep their shape, but query values, a password and the
-    fragment are hidden, as any of them may carry a token.
+    Slack (on Slack's hosts, or any `kind: slack` webhook, whose URL is its
+    credential wherever it points): team and bot ids stay (they help tell
+    webhooks apart), the secret, the last segment, goes. Other URLs keep
+    their shape, but query values, a password and the fragment are hidden,
+    as any of them may carry a token.
     """
     parts = _split(url)
     if parts is None:
         return MASK
     netloc = _netloc_without_password(parts.netloc)
-    if on_slack_host(url):
+    if slack or on_slack_host(url):
         segments = parts.path.split("/")  # "", "services", T..., B..., secret
-        kept = segments[:4] if len(segments) > 4 else segments[:2]
+        kept = segments[:4] if len(segments) > 4 else segments[:-1]
         return urlunsplit((parts.scheme, netloc, "/".join([*kept, MASK]), "", ""))
     names = [pair.partition("=")[0] for pair in parts.query.split("&") if pair]
     query = "&".join(f"{name}={MASK}" for name in names)

@@ -44,6 +44,7 @@ class Call:
 
 
 HOOK_FORM = {"url": "http://127.0.0.1:9/intruder", "description": "mine now", "events": "webhook.test"}
+NEW_PASSWORD_FORM = {"current_password": PASSWORD, "password": "n3w pass phrase", "confirm": "n3w pass phrase"}
 SOFTWARE = {"software": [{"n": "openssl", "v": "1.0.1"}]}
 MATRIX: dict[tuple[str, str], Call] = {
     # The API, with the intruder's key and the victim's ids.
@@ -109,8 +110,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("/api-settings/credentials", "POST"): Call("web", "/api-settings/credentials", {"label": "x"}, foreign=False),
     ("/api-settings/webhooks", "POST"): Call("web", "/api-settings/webhooks", HOOK_FORM, foreign=False),
     ("/set-password", "GET"): Call("web", "/set-password", foreign=False),
-    ("/set-password", "POST"): Call("web", "/set-password", {"current_password": PASSWORD, "password": "n3w pass phrase",
-                                                           "confirm": "n3w pass phrase"}, foreign=False),
+    ("/set-password", "POST"): Call("web", "/set-password", NEW_PASSWORD_FORM, foreign=False),
     ("/signout", "POST"): Call("web", "/signout", {}, foreign=False),
     ("/register", "GET"): Call("web", "/register", foreign=False),
     ("/register", "POST"): Call("public", "/register", {"email": "victim@example.com", "password": PASSWORD,

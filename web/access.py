@@ -20,10 +20,3 @@ def require_account() -> Response | None:
 def account() -> Account:
     return g.web_account
 
-
-def local_path(target: str | None, default: str) -> str:
-    """`target` when it is a path on this site, else `default`: a `next=` must not
-    send someone to another site after they sign in."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    return target

@@ -14,7 +14,7 @@ from patrol import accounts, credentials, db, signin
 from patrol.errors import AlreadyExists, Invalid, NotFound
 from patrol.models import Account
 from web import api_page, signin_limits
-from web.access import local_path
+from web.redirects import local_path
 
 bp = Blueprint("auth", __name__)
 

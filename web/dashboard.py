@@ -7,6 +7,7 @@ from patrol import db, servers
 from patrol.errors import AlreadyScanning
 from patrol.scanning import jobs
 from web import access, overview, rendering
+from web.redirects import local_path
 
 bp = Blueprint("servers", __name__)
 bp.before_request(access.require_account)
@@ -42,5 +43,5 @@ def scan(server_id: int):
     else:
         session.commit()
         flash(f"A scan of {row.name} started; this page updates when it ends.", "info")
-    back = access.local_path(request.form.get("next"), url_for(".dashboard"))
+    back = local_path(request.form.get("next"), url_for(".dashboard"))
     return redirect(back)

@@ -26,6 +26,23 @@ def test_sign_in_never_sends_to_another_site(client, make_account, target):
     assert answer.headers["Location"] == "/"
 
 
+@pytest.mark.parametrize("target", ["/%09/evil.example", "/%0a/x", "/%0d%0aSet-Cookie:x=1", "/%5Cevil.example"])
+def test_a_signed_in_visit_to_the_sign_in_form_stays_on_this_site(client, make_account, target):
+    caller = make_account(password=PASSWORD)
+    sign_in(client, caller.email)
+    answer = client.get(f"/signin?next={target}")
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/"
+
+
+def test_scan_now_goes_back_only_to_a_page_on_this_site(client, make_account, make_server):
+    caller = make_account(password=PASSWORD)
+    server_id = make_server(caller)
+    sign_in(client, caller.email)
+    answer = post_form(client, f"/servers/{server_id}/scan", {"next": "/\t/evil.example"}, token_from="/")
+    assert answer.headers["Location"] == "/"
+
+
 def test_register_signs_in_and_shows_the_first_key_once(client):
     answer = post_form(client, "/register", {"email": "New@Example.com", "password": PASSWORD})
     assert answer.status_code == 200

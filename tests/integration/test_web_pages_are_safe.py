@@ -148,3 +148,17 @@ def test_the_session_cookie_is_secure_behind_https(app_config):
         assert client.get_cookie("session").secure
     finally:
         get_db(app).dispose()
+
+
+def test_https_pages_tell_browsers_to_keep_to_https(app_config, client):
+    from patrol import create_app
+    from patrol.db import get_db
+
+    assert "Strict-Transport-Security" not in client.get("/signin").headers
+    app_config["PUBLIC_URL"] = "https://patrol.example.com"
+    app = create_app(app_config)
+    try:
+        for path in ("/signin", "/assets/patrol.css"):
+            assert app.test_client().get(path).headers["Strict-Transport-Security"] == "max-age=31536000", path
+    finally:
+        get_db(app).dispose()

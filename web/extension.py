@@ -6,17 +6,19 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from patrol import migrate
+from patrol import migrate, signin
 
 HERE = Path(__file__).parent
 
 
 def init_app(app: Flask) -> None:
-    import web.models  # noqa: F401 - registers the table
+    import web.models  # noqa: F401 - registers the tables
+    from web import sessions
     from web.blueprint import bp
 
     migrate.add_versions(app, HERE / "migrations")
     _configure_cookies(app)
+    signin.provide(app, sessions.current_account)
     # Only the web blueprint checks tokens (security.check_csrf): the API and
     # Slack routes authenticate every request in their own way.
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
@@ -34,4 +36,6 @@ def _configure_cookies(app: Flask) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=(app.config.get("PUBLIC_URL") or "").startswith("https://"),
+        # The cookie outlives no session; the server decides when a session ends.
+        PERMANENT_SESSION_LIFETIME=app.config["SESSION_MAX_AGE"],
     )

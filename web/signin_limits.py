@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
+from flask import request
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,11 @@ class TooManyFailures(PatrolError):
 
     def retry_after_seconds(self) -> int:
         return max(1, math.ceil((self.retry_at - now()).total_seconds()))
+
+
+def client_address() -> str:
+    """Who is asking, as far as we can tell (behind trusted proxies, ProxyFix has set it)."""
+    return (request.remote_addr or "unknown")[:MAX_ADDRESS]
 
 
 def check(session: Session, email: str | None, address: str) -> None:

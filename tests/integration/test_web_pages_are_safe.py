@@ -87,7 +87,7 @@ def pages(client, db, make_account, make_server):
     workers.run_one(db)
     private = ["/", f"/servers/{server_id}", "/api-settings", f"/api-settings/webhooks/{hook_id}/edit",
                f"/api-settings/webhooks/{hook_id}/delete", f"/api-settings/webhooks/{hook_id}/deliveries",
-               f"/api-settings/credentials/{me.key}/revoke", "/servers/424242"]
+               f"/api-settings/credentials/{me.key}/revoke", "/servers/424242", "/account/password"]
     answers.update({path: client.get(path) for path in private})
     answers["POST /api-settings/webhooks"] = post_form(client, "/api-settings/webhooks", {"url": "bad"}, "/api-settings")
     answers["POST /api-settings/credentials"] = post_form(client, "/api-settings/credentials", {}, "/api-settings")

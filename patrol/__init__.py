@@ -29,12 +29,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.from_env())
     app.config.update(config or {})
     app.config["PATROL_VERSION"] = __version__
+    _trust_proxies(app, app.config.get("TRUSTED_PROXIES", 0))
     db.init_app(app)
     api.init_app(app)
     workers.init_app(app)
     cli.init_app(app)
     _load_extensions(app)
     return app
+
+
+def _trust_proxies(app: Flask, hops: int) -> None:
+    """Behind `hops` reverse proxies, take the client's address and scheme from their
+    X-Forwarded-* headers; with none (the default) those headers are anyone's to forge."""
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _load_extensions(app: Flask) -> None:

@@ -83,6 +83,7 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "WEBHOOK_MAX_SLOTS_PER_WEBHOOK": _int(env, "PATROL_WEBHOOK_MAX_SLOTS_PER_WEBHOOK", 2),
         "WEBHOOK_DISABLE_AFTER": _int(env, "PATROL_WEBHOOK_DISABLE_AFTER", 5 * 86400),
         "RETENTION_DAYS": _int(env, "PATROL_RETENTION_DAYS", 30),
+        "TRUSTED_PROXIES": _int(env, "PATROL_TRUSTED_PROXIES", 0),
         "SESSION_IDLE_TIMEOUT": _int(env, "PATROL_SESSION_IDLE_TIMEOUT", 7 * 86400),
         "SESSION_MAX_AGE": _int(env, "PATROL_SESSION_MAX_AGE", 30 * 86400),
         "SLACK_SIGNING_SECRET": env.get("SLACK_SIGNING_SECRET") or None,

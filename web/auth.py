@@ -42,13 +42,13 @@ def sign_in():
         return render_template("web/signin.html", email="", next=target, failed=False)
     email, password = request.form.get("email", ""), request.form.get("password", "")
     session, address = db.session(), signin_limits.client_address()
-    signin_limits.check(session, email, address)
+    signin_limits.check(session, email, address, known=sessions.knows(email))
     account = _verified(email, password)
     if account is None:
         signin_limits.record_failure(session, email, address)
         session.commit()
         return render_template("web/signin.html", email=email, next=target, failed=True), 401
-    signin_limits.forget(session, email)
+    signin_limits.forget(session, email, address)
     sessions.start(account)
     session.commit()
     return redirect(target)

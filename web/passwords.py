@@ -46,7 +46,7 @@ def change():
     if request.method == "GET":
         return render_template("web/change_password.html", errors={})
     account, session, address = access.account(), db.session(), signin_limits.client_address()
-    signin_limits.check(session, account.email, address)
+    signin_limits.check(session, account.email, address, known=True)
     if not accounts.check_password(account, request.form.get("current_password", "")):
         signin_limits.record_failure(session, account.email, address)
         session.commit()

@@ -17,12 +17,17 @@ from flask import session as cookie
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from patrol import db
+from patrol import accounts, db
 from patrol.clock import now
+from patrol.errors import Invalid, NotFound
 from patrol.models import Account
 from web.models import WebSession
 
 TOKEN_KEY = "sid"
+# Accounts this browser has signed in to: kept across sign-out, so the sign-in
+# limits can tell the owner's browser from a stranger's (web.signin_limits).
+KNOWN_KEY = "known"
+MAX_KNOWN = 5
 # Record use at most this often: the live pages ask every few seconds.
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -33,8 +38,9 @@ def start(account: Account) -> None:
     _prune(session)
     token = secrets.token_urlsafe(32)
     session.add(WebSession(token_hash=hash_token(token), account_id=account.id))
+    known = [account.id, *(other for other in _known() if other != account.id)][:MAX_KNOWN]
     cookie.clear()
-    cookie[TOKEN_KEY] = token
+    cookie[TOKEN_KEY], cookie[KNOWN_KEY] = token, known
     cookie.permanent = True
     g.pop("web_session", None)
 
@@ -44,12 +50,30 @@ def end() -> None:
     token = cookie.get(TOKEN_KEY)
     if token:
         db.session().execute(delete(WebSession).where(WebSession.token_hash == hash_token(token)))
+    known = _known()
     cookie.clear()
+    cookie[KNOWN_KEY] = known
 
 
 def end_all(account: Account) -> None:
     """Sign `account` out everywhere (after its password changed); the caller commits."""
     db.session().execute(delete(WebSession).where(WebSession.account_id == account.id))
+
+
+def knows(email: str) -> bool:
+    """Whether this browser has signed in to the account of `email` before."""
+    known = _known()
+    if not known:
+        return False
+    try:
+        return accounts.by_email(db.session(), email).id in known
+    except (Invalid, NotFound):
+        return False
+
+
+def _known() -> list[int]:
+    known = cookie.get(KNOWN_KEY)
+    return [n for n in known if isinstance(n, int)] if isinstance(known, list) else []
 
 
 def current_account() -> Account | None:

@@ -1,10 +1,8 @@
-"""Register, sign in and out, set a password with an API key, and the limit on failed sign-ins."""
+"""Register, sign in and out, and set a first password with an API key (limits: test_web_signin_limits)."""
 import re
 
 import pytest
 
-from patrol import create_app
-from patrol.db import get_db
 from tests.support.web_pages import PASSWORD, csrf_token, post_form, sign_in, text
 
 
@@ -122,48 +120,6 @@ def test_an_account_made_on_the_command_line_sets_a_password_with_its_api_key(cl
     post_form(client, "/signout", token_from="/")
     sign_in(client, "cli@example.com")
     assert "cli@example.com" in text(client.get("/"))
-
-
-def _fail(client, email):  # noqa: ANN001, ANN202
-    return post_form(client, "/signin", {"email": email, "password": "wrong password"})
-
-
-def test_five_failures_for_one_email_lock_it_for_a_while(client, make_account):
-    caller = make_account(password=PASSWORD)
-    assert [_fail(client, caller.email).status_code for _ in range(5)] == [401] * 5
-    locked = post_form(client, "/signin", {"email": caller.email, "password": PASSWORD})
-    assert locked.status_code == 429
-    assert "Too many failed sign-ins" in text(locked)
-    assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60
-    other = make_account(password=PASSWORD)
-    assert post_form(client, "/signin", {"email": other.email, "password": PASSWORD}).status_code == 302
-
-
-def test_a_successful_sign_in_forgives_earlier_failures(client, make_account):
-    caller = make_account(password=PASSWORD)
-    for _ in range(4):
-        _fail(client, caller.email)
-    sign_in(client, caller.email)
-    assert [_fail(client, caller.email).status_code for _ in range(4)] == [401] * 4
-
-
-def test_one_address_trying_many_emails_is_limited_too(client, make_account):
-    caller = make_account(password=PASSWORD)
-    for n in range(20):
-        assert _fail(client, f"guess{n}@example.com").status_code == 401
-    assert post_form(client, "/signin", {"email": caller.email, "password": PASSWORD}).status_code == 429
-
-
-def test_the_limit_is_shared_by_every_process_on_the_database(app_config, client, make_account):
-    caller = make_account(password=PASSWORD)
-    other_process = create_app(app_config)
-    try:
-        other_client = other_process.test_client()
-        for _ in range(5):
-            _fail(other_client, caller.email)
-    finally:
-        get_db(other_process).dispose()
-    assert post_form(client, "/signin", {"email": caller.email, "password": PASSWORD}).status_code == 429
 
 
 def test_csrf_token_is_bound_to_the_session(client, app):

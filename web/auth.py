@@ -9,28 +9,36 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from patrol import accounts, db
 from patrol.errors import AlreadyExists, Invalid, NotFound
 from patrol.models import Account
-from web import api_page, sessions, signin_limits
+from web import sessions, signin_limits
 from web.redirects import local_path
 
 bp = Blueprint("auth", __name__)
+# The same words whether or not the email already had an account (see register).
+REGISTERED = ("Thanks. If that email had no account, it has one now: sign in with it and the password you chose, "
+              "then create an API key on the API page.")
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    """Make an account, and answer the same way when the email already has one.
+
+    With no mail to confirm an address, registering never signs in: a taken
+    email gets the same redirect, message and timing (the password is hashed
+    either way), its account is untouched, and signing in with the new
+    password fails just as any wrong password does."""
     if request.method == "GET":
         return render_template("web/register.html", email="", errors={})
     email, password = request.form.get("email", ""), request.form.get("password", "")
     session = db.session()
     try:
-        account, issued = accounts.create(session, email, password)
+        accounts.add(session, email, password)
     except Invalid as exc:
         return render_template("web/register.html", email=email, errors=exc.fields or {}), 422
-    except AlreadyExists as exc:
-        return render_template("web/register.html", email=email, errors={"email": exc.message}), 422
-    sessions.start(account)
+    except AlreadyExists:
+        pass  # answered exactly like a new account: the page must not tell who has one
     session.commit()
-    flash("Welcome to Patrol. Your first API key is below; keep its secret now.", "info")
-    return api_page.render(account, issued=issued)
+    flash(REGISTERED, "info")
+    return redirect(url_for(".sign_in"))
 
 
 @bp.route("/signin", methods=["GET", "POST"])

@@ -41,16 +41,33 @@ def test_scan_now_goes_back_only_to_a_page_on_this_site(client, make_account, ma
     assert answer.headers["Location"] == "/"
 
 
-def test_register_signs_in_and_shows_the_first_key_once(client):
+def test_register_makes_the_account_and_sends_to_sign_in(client):
     answer = post_form(client, "/register", {"email": "New@Example.com", "password": PASSWORD})
-    assert answer.status_code == 200
-    page = text(answer)
+    assert answer.status_code == 302 and answer.headers["Location"] == "/signin"
+    assert client.get("/").status_code == 302
+    sign_in(client, "new@example.com")
+    assert "No servers yet" in text(client.get("/"))
+    made = post_form(client, "/api-settings/credentials", {"label": "laptop"}, token_from="/api-settings")
+    page = text(made)
     key, secret = re.search(r'id="new-key">([0-9a-f]{32})<', page).group(1), re.search(r'id="new-secret">([0-9a-f]{64})<', page).group(1)
-    assert answer.headers["Referrer-Policy"] == "no-referrer"
-    assert answer.headers["Cache-Control"] == "no-store"
+    assert made.headers["Referrer-Policy"] == "no-referrer" and made.headers["Cache-Control"] == "no-store"
     assert client.get("/api/user", auth=(key, secret)).json["data"]["email"] == "new@example.com"
-    again = text(client.get("/api-settings"))
-    assert key in again and secret not in again
+
+
+def test_register_answers_a_taken_email_exactly_like_a_free_one(app, client, make_account):
+    owner = make_account(password=PASSWORD)
+    answers = {}
+    for email in (owner.email, "free@example.com"):
+        browser = app.test_client()
+        answer = post_form(browser, "/register", {"email": email, "password": "attacker's password"})
+        after = browser.get(answer.headers["Location"])
+        answers[email] = (answer.status_code, answer.headers["Location"], text(answer), after.status_code,
+                          re.sub(r'name="csrf_token" value="[^"]+"', "", text(after)))
+        assert browser.get("/").status_code == 302
+    assert answers[owner.email] == answers["free@example.com"]
+    assert "sign in" in answers[owner.email][4]
+    assert post_form(client, "/signin", {"email": owner.email, "password": "attacker's password"}).status_code == 401
+    sign_in(client, owner.email, PASSWORD)
 
 
 @pytest.mark.parametrize(
@@ -65,13 +82,6 @@ def test_register_explains_what_is_wrong(client, email, password, message):
     assert answer.status_code == 422
     assert message in text(answer)
     assert client.get("/").status_code == 302
-
-
-def test_register_refuses_an_email_that_has_an_account(client, make_account):
-    caller = make_account(password=PASSWORD)
-    answer = post_form(client, "/register", {"email": caller.email, "password": PASSWORD})
-    assert answer.status_code == 422
-    assert f"An account for {caller.email} already exists." in text(answer)
 
 
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client, make_account):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, request
 
 from web import (
-    api_page, auth, dashboard, delivery_log, docs, errors, passwords, rendering, security, sessions,
+    api_page, auth, dashboard, delivery_log, docs, errors, paging, passwords, rendering, security, sessions,
     webhook_form, webhook_pages,
 )
 
@@ -23,6 +23,7 @@ for child in (auth, passwords, dashboard, api_page, webhook_pages, delivery_log,
 for name, function in rendering.FILTERS.items():
     bp.add_app_template_filter(function, name)
 bp.add_app_template_global(webhook_form.EVENT_NAMES, "event_names")
+bp.add_app_template_global(paging.page_url, "page_url")
 
 
 @bp.context_processor

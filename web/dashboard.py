@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
+from sqlalchemy.orm import Session
 
 from patrol import db, servers
 from patrol.errors import AlreadyScanning
+from patrol.models import Server
 from patrol.scanning import jobs
-from web import access, overview, rendering
+from web import access, overview, paging, rendering
 from web.redirects import local_path
 
 bp = Blueprint("servers", __name__)
@@ -25,11 +27,17 @@ def server(server_id: int):
     session = db.session()
     row = servers.get(session, access.account(), server_id)
     shown = overview.dashboard(session, [row])[0]
-    issues, scans = overview.open_issues(session, row), overview.recent_scans(session, row)
-    return rendering.live(
-        "web/server.html", "web/_server_live.html", {"server": shown, "issues": issues, "scans": scans},
-        server=shown, issues=issues, scans=scans, buckets=overview.buckets(row),
-    )
+    issue_page = paging.requested("issues", sum(shown["by_severity"].values()), overview.ISSUES_PER_PAGE)
+    live = {"server": shown, "issues": overview.open_issues(session, row, issue_page), "issue_page": issue_page,
+            "scans": overview.recent_scans(session, row)}
+    return rendering.live("web/server.html", "web/_server_live.html", live, lambda: _software(session, row), **live)
+
+
+def _software(session: Session, row: Server) -> dict:
+    """The server page's software section: its buckets, and one page of what they hold."""
+    buckets = overview.buckets(session, row)
+    page = paging.requested("software", sum(bucket["count"] for bucket in buckets), overview.SOFTWARE_PER_PAGE)
+    return {"buckets": buckets, "software": overview.software(session, row, page), "software_page": page}
 
 
 @bp.post("/servers/<int:server_id>/scan")

@@ -36,6 +36,7 @@ def start(account: Account) -> None:
     """A fresh session (and a fresh cookie, CSRF token included) for `account`; the caller commits."""
     session = db.session()
     _prune(session)
+    _drop_current()
     token = secrets.token_urlsafe(32)
     session.add(WebSession(token_hash=hash_token(token), account_id=account.id))
     known = [account.id, *(other for other in _known() if other != account.id)][:MAX_KNOWN]
@@ -46,13 +47,18 @@ def start(account: Account) -> None:
 
 
 def end() -> None:
-    """Sign this browser out: its row goes, and its cookie is emptied; the caller commits."""
-    token = cookie.get(TOKEN_KEY)
-    if token:
-        db.session().execute(delete(WebSession).where(WebSession.token_hash == hash_token(token)))
+    """Sign this browser out: its row goes, and its cookie keeps only the known accounts; the caller commits."""
+    _drop_current()
     known = _known()
     cookie.clear()
     cookie[KNOWN_KEY] = known
+    cookie.permanent = True
+
+
+def _drop_current() -> None:
+    token = cookie.get(TOKEN_KEY)
+    if isinstance(token, str):
+        db.session().execute(delete(WebSession).where(WebSession.token_hash == hash_token(token)))
 
 
 def end_all(account: Account) -> None:

@@ -58,7 +58,7 @@ def test_a_password_change_needs_the_current_password(client, make_account):
     assert client.get("/").status_code == 200
 
 
-def test_signing_in_starts_a_new_session_each_time(client, db, make_account):
+def test_signing_in_starts_a_new_session_each_time(app, client, db, make_account):
     caller = make_account(password=PASSWORD)
     client.get("/signin")
     before = cookie_of(client)
@@ -66,9 +66,10 @@ def test_signing_in_starts_a_new_session_each_time(client, db, make_account):
     first = cookie_of(client)
     sign_in(client, caller.email)
     assert len({before, first, cookie_of(client)}) == 3
+    assert replay(app, first).get("/").status_code == 302
     with db.session() as session:
         rows = list(session.scalars(select(WebSession)))
-    assert len(rows) == 2
+    assert len(rows) == 1  # signing in again ended the session it replaced
     assert all(len(row.token_hash) == 64 for row in rows)
 
 

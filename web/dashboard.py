@@ -1,10 +1,12 @@
 """The dashboard (every server at a glance) and one server's page."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from sqlalchemy.orm import Session
 
 from patrol import db, servers
+from patrol.advisories import status
+from patrol.advisories.settings import SyncSettings
 from patrol.errors import AlreadyScanning
 from patrol.models import Server
 from patrol.scanning import jobs
@@ -19,7 +21,13 @@ bp.before_request(access.require_account)
 def dashboard():
     session = db.session()
     shown = overview.dashboard(session, servers.listing(session, access.account()))
-    return rendering.live("web/dashboard.html", "web/_server_table.html", shown, servers=shown)
+    return rendering.live("web/dashboard.html", "web/_server_table.html", shown, _advisory_age, servers=shown)
+
+
+def _advisory_age() -> dict:
+    """How fresh the advisories of the ecosystems in use are: shown on the whole page, not in its live part."""
+    advisories = [row for row in status.report(db.get_db(), SyncSettings.from_config(current_app.config)) if row.in_use]
+    return {"advisories": advisories, "stale": [row for row in advisories if row.stale]}
 
 
 @bp.get("/servers/<int:server_id>")

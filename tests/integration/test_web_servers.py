@@ -150,8 +150,9 @@ def test_a_server_with_thousands_of_issues_is_shown_a_page_at_a_time(client, db,
     assert last.count(ISSUE_ROW) == 50 and "Page 30 of 30" in last and LOW_ROW in last
     region = client.get(f"/servers/{server_id}", query_string={"issues": 30, "partial": 1})
     assert text(region).count(ISSUE_ROW) == 50 and "<html" not in text(region)
-    for odd in ("0", "-3", "x", "99999", "1e9", "\x00"):
+    for odd in ("0", "-3", "x", "99999", "1e9", "\u0663"):
         assert client.get(f"/servers/{server_id}", query_string={"issues": odd}).status_code == 200, odd
+    assert client.get(f"/servers/{server_id}", query_string={"issues": "\x00"}).status_code == 422
 
 
 def test_a_server_with_much_software_is_shown_a_page_at_a_time(client, make_account, make_server):

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from patrol import background, migrate
+from patrol import background, banners, migrate
 
 
 @click.command()
@@ -28,5 +28,7 @@ def worker(concurrency: int | None) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     background.get(app).start()
     click.echo("Patrol worker running; Ctrl+C stops it.")
+    for line in banners.lines(app):
+        click.echo(line)
     stop.wait()
     background.get(app).stop()

@@ -71,7 +71,7 @@ class ChannelCommands:
         with get_db(self.answerer.app).session() as session:
             hooks = targets.in_channel(session, channel)
             if not hooks:
-                return _note(say("subscriptions", "none"))
+                return _note(say("subscriptions", "nothing"))
             names = {server["id"]: server["name"] for server in api.servers()}
             lines = [_line(hook, names) for hook in hooks]
         header = say("subscriptions", "header", count=len(lines))

@@ -40,12 +40,14 @@ PREFIX = "/api/"
 
 @dataclass(frozen=True)
 class Call:
-    """One Web API call: the method, its arguments and the token or client it came with."""
+    """One Web API call: the method, its arguments, the token or client it came with,
+    and (once answered) the stand-in's answer."""
 
     method: str
     args: dict
     token: str | None
     client: tuple[str, str] | None
+    answer: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -121,8 +123,11 @@ class SlackApiStandin(BackgroundHTTPServer):
                 return 404, {"ok": False, "error": "unknown_method"}
             if self._rate_limited.get(call.method):
                 self._rate_limited[call.method] -= 1
-                return 429, {"ok": False, "error": "ratelimited"}
-            return 200, method(self, call)
+                status, answer = 429, {"ok": False, "error": "ratelimited"}
+            else:
+                status, answer = 200, method(self, call)
+            call.answer.update(answer)
+            return status, answer
 
     def _oauth_v2_access(self, call: Call) -> dict:
         if call.client != (self.client_id, self.client_secret):

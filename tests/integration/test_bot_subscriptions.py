@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from patrol import background, demo
+from patrol import background
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
-from tests.support.slack_api_standin import SlackRequests, Workspace, slack_api  # noqa: F401 - a fixture
+from tests.support.slack_api_standin import Workspace, slack_api  # noqa: F401 - a fixture
+from tests.support.slack_app import linked_account, slack_requests, vulnerable_server
 from webhooks.channels.models import ScanMessage
 from webhooks.models import SLACK_CHANNEL, Webhook
 
@@ -28,23 +29,13 @@ def app_config(app_config, slack_api):
 
 @pytest.fixture
 def slack(app, live_server):
-    app.config["API_URL"] = live_server.base_url + "/api"
-    return SlackRequests(live_server.base_url, SIGNING_SECRET)
+    return slack_requests(app, live_server, SIGNING_SECRET)
 
 
 @pytest.fixture
 def owner(make_account, runner):
-    caller = make_account()
-    assert runner.invoke(args=["slack", "link", TEAM, caller.email]).exit_code == 0
-    return caller
+    return linked_account(runner, make_account, TEAM)
 
-
-def vulnerable_server(client, db, owner, name="web1"):
-    demo.import_advisories(db)
-    server_id = client.post("/api/servers", json={"domain": name}, auth=owner.auth).json["data"]["id"]
-    client.post(f"/api/servers/{server_id}/software_bucket/composer", auth=owner.auth,
-                json={"software": demo.lockfile_items("composer")})
-    return server_id
 
 
 def subscriptions(db):
@@ -61,7 +52,7 @@ def command(slack, text, answers, channel_id="C0ALERTS", team_id=TEAM):
 
 def test_a_channel_subscribes_and_a_scan_is_one_living_message(app, client, db, slack, slack_api, receivers,
                                                                owner):
-    server_id = vulnerable_server(client, db, owner)
+    server_id = vulnerable_server(client, db, owner, "web1")
     answers = receivers()
 
     command(slack, "subscribe web1 --events scan_started,new_issues,scan_finished", answers)
@@ -99,7 +90,7 @@ def _finished(slack_api):
 
 
 def test_the_subscription_shares_the_delivery_log_with_webhooks(app, client, db, slack, slack_api, receivers, owner):
-    server_id = vulnerable_server(client, db, owner)
+    server_id = vulnerable_server(client, db, owner, "web1")
     command(slack, "subscribe all", receivers())
     wait_until(lambda: subscriptions(db), what="the subscription")
     background.get(app).start()
@@ -144,7 +135,7 @@ def test_a_channel_the_bot_is_not_in_is_told_how_to_invite_it(db, slack, slack_a
 
 
 def test_subscriptions_lists_and_unsubscribe_all_ends_them(client, db, slack, slack_api, receivers, owner):
-    server_id = vulnerable_server(client, db, owner)
+    server_id = vulnerable_server(client, db, owner, "web1")
     command(slack, "subscribe web1 --min-severity high", receivers())
     command(slack, "subscribe all --events scan_finished", receivers())
     wait_until(lambda: len(subscriptions(db)) == 2, what="two subscriptions")
@@ -185,3 +176,17 @@ def _all_done(client, owner, hook_id, count):
     data = client.get(f"/api/webhooks/{hook_id}/deliveries", auth=owner.auth).json["data"]
     done = [d for d in data if d["status"] in ("succeeded", "failed")]
     return done if len(done) >= count and len(done) == len(data) else None
+
+
+def test_a_subscription_keeps_its_channel_when_changed_through_the_api(client, db, slack, receivers, owner):
+    command(slack, "subscribe all", receivers())
+    (hook_id,) = wait_until(lambda: [h["id"] for h in client.get("/api/webhooks", auth=owner.auth).json["data"]],
+                            what="the subscription")
+
+    moved = client.patch(f"/api/webhooks/{hook_id}", auth=owner.auth, json={"url": "https://example.com/hook"})
+    paused = client.patch(f"/api/webhooks/{hook_id}", auth=owner.auth, json={"enabled": False})
+
+    assert moved.status_code == 422 and "url" in moved.json["error"]["fields"]
+    assert paused.status_code == 200 and paused.json["data"]["enabled"] is False
+    assert client.post("/api/webhooks", auth=owner.auth,
+                       json={"url": "https://example.com/x", "kind": "slack_channel"}).status_code == 422

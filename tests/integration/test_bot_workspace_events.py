@@ -2,15 +2,18 @@
 workspace removing the app; and a button that marks the message it is on."""
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode
+
 import pytest
 from sqlalchemy import select
 
 from bot.models import WorkspaceLink
-from patrol import demo
 from patrol.models import Credential
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
-from tests.support.slack_api_standin import SlackRequests, Workspace, slack_api  # noqa: F401 - a fixture
+from tests.support.slack_api_standin import Workspace, slack_api  # noqa: F401 - a fixture
+from tests.support.slack_app import linked_account, slack_requests, vulnerable_server
 from webhooks.models import SLACK_CHANNEL, Webhook
 from webhooks.slack.blocks import SCAN_AGAIN
 
@@ -30,27 +33,12 @@ def app_config(app_config, slack_api):
 
 @pytest.fixture
 def slack(app, live_server):
-    app.config["API_URL"] = live_server.base_url + "/api"
-    return SlackRequests(live_server.base_url, SIGNING_SECRET)
+    return slack_requests(app, live_server, SIGNING_SECRET)
 
 
 @pytest.fixture
 def owner(make_account, runner):
-    caller = make_account()
-    assert runner.invoke(args=["slack", "link", TEAM, caller.email]).exit_code == 0
-    return caller
-
-
-def vulnerable_server(client, db, owner, name):
-    demo.import_advisories(db)
-    server_id = client.post("/api/servers", json={"domain": name}, auth=owner.auth).json["data"]["id"]
-    client.post(f"/api/servers/{server_id}/software_bucket/composer", auth=owner.auth,
-                json={"software": demo.lockfile_items("composer")})
-    assert client.post(f"/api/servers/{server_id}/scan", auth=owner.auth).status_code == 202
-    from patrol.scanning import workers
-
-    assert workers.run_one(db)
-    return server_id
+    return linked_account(runner, make_account, TEAM)
 
 
 def texts(blocks):
@@ -65,7 +53,7 @@ def home_opened(slack, team_id=TEAM, user="U0ANN"):
 
 def test_app_home_shows_the_linked_accounts_servers_worst_first(client, db, slack, slack_api, owner, make_server):
     clean = make_server(owner, "aaa-clean.example.com")
-    worst = vulnerable_server(client, db, owner, "zzz-vulnerable.example.com")
+    worst = vulnerable_server(client, db, owner, "zzz-vulnerable.example.com", scanned=True)
 
     home_opened(slack)
 
@@ -91,7 +79,7 @@ def test_app_home_in_an_unlinked_workspace_says_how_to_link(slack, slack_api, ow
 
 def test_a_link_to_a_server_page_unfurls_into_its_status_card(client, db, slack, slack_api, owner, make_account,
                                                                make_server):
-    mine = vulnerable_server(client, db, owner, "web1.example.com")
+    mine = vulnerable_server(client, db, owner, "web1.example.com", scanned=True)
     theirs = make_server(make_account(), "secret.example.com")
     links = [{"domain": "patrol.acme.test", "url": f"{PUBLIC_URL}/servers/{mine}"},
              {"domain": "patrol.acme.test", "url": f"{PUBLIC_URL}/servers/{theirs}"},
@@ -109,7 +97,7 @@ def test_a_link_to_a_server_page_unfurls_into_its_status_card(client, db, slack,
 
 
 def test_links_in_an_unlinked_workspace_do_not_unfurl(client, db, slack, slack_api, owner):
-    mine = vulnerable_server(client, db, owner, "web1.example.com")
+    mine = vulnerable_server(client, db, owner, "web1.example.com", scanned=True)
     shared = {"type": "link_shared", "channel": "C0ALERTS", "user": "U0ANN", "message_ts": "1.2",
               "links": [{"domain": "patrol.acme.test", "url": f"{PUBLIC_URL}/servers/{mine}"}]}
 
@@ -170,3 +158,18 @@ def _disconnected(db):
             session.expunge(link)
             return link
         return None
+
+
+def test_scan_from_app_home_publishes_home_again_with_what_happened(db, slack, slack_api, owner, make_server):
+    server_id = make_server(owner, "web1.example.com")
+    payload = {"type": "block_actions", "api_app_id": "A0PATROL", "team": {"id": TEAM}, "trigger_id": "1.2.3",
+               "user": {"id": "U0ANN", "team_id": TEAM}, "container": {"type": "view", "view_id": "V0HOME"},
+               "view": {"id": "V0HOME", "type": "home"},
+               "actions": [{"type": "button", "action_id": SCAN_AGAIN, "block_id": "b1", "value": str(server_id),
+                            "action_ts": "1.1"}]}
+
+    assert slack.post(urlencode({"payload": json.dumps(payload)})).status_code == 200
+
+    (published,) = wait_until(lambda: slack_api.calls("views.publish"), what="the Home view again")
+    note = published.answer["view"]["blocks"][0]
+    assert note["type"] == "context" and note["elements"][0]["text"].startswith(":mag: Scanning *web1.example.com*")

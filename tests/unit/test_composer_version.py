@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from patrol.advisories.composer_version import ComposerVersion, InvalidComposerVersion, compare
+from patrol.advisories.versioning.composer import ComposerVersion, InvalidComposerVersion, compare
 
 CASES = Path(__file__).parent / "data" / "packagist_test_cases.txt"
 SIGN = {"<": -1, "=": 0, ">": 1}

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from patrol.advisories.ranges import compile_affected, fixed_in, is_affected
-from patrol.advisories.versions import UnsupportedEcosystem, sort_key
+from patrol.advisories.versioning import UnsupportedEcosystem, sort_key
 
-OSV = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "osv"
+OSV = Path(__file__).resolve().parents[1] / "data" / "osv"
 
 
 def entries(record: str, package: str) -> list[dict]:
@@ -153,7 +153,7 @@ def test_semver_ranges_use_semver_order_in_any_ecosystem():
 
 def test_unsupported_ecosystem_raises():
     with pytest.raises(UnsupportedEcosystem):
-        compile_affected("Go", {"versions": ["v1.0.0"]})
+        compile_affected("Hex", {"versions": ["v1.0.0"]})
 
 
 def test_a_compiled_entry_is_reused_for_the_same_dict():

@@ -44,7 +44,7 @@ def cards(answerer: Answerer, team_id: str | None, wanted: dict[str, int]) -> di
             except PatrolApiError:
                 continue  # not this account's server (or gone): no card
             made[url] = {"blocks": [block.to_dict() for block in _card(api, server)]}
-        return Message("", [])
+        return Message("", [])  # the cards are what was asked for; this answer is never shown
 
     if wanted:
         answerer.answer(team_id, ask)

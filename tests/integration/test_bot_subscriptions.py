@@ -10,7 +10,7 @@ from patrol import background
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.slack_api_standin import Workspace, slack_api  # noqa: F401 - a fixture
-from tests.support.slack_app import linked_account, slack_requests, vulnerable_server
+from tests.support.slack_steps import linked_account, slack_requests, vulnerable_server
 from webhooks.channels.models import ScanMessage
 from webhooks.models import SLACK_CHANNEL, Webhook
 

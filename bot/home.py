@@ -2,15 +2,15 @@
 database's age, this workspace's channel subscriptions, and buttons to scan
 or open the worst servers. A workspace that is not linked is told how to link.
 
-Servers come from the API with the workspace's credential, as every answer
-does; the advisory count and the subscriptions are Patrol's own records.
+Servers and the advisory data's freshness come from the API with the
+workspace's credential, as every answer does; the subscriptions are the
+workspace's own `slack_channel` webhooks.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
-from sqlalchemy import func, select
 
 from bot import questions
 from bot.answers import Message, say
@@ -19,7 +19,6 @@ from bot.patrol_api import PatrolApi
 from bot.replying import Answerer
 from bot.subscription_words import EVENT_NAMES
 from patrol.db import get_db
-from patrol.models import Advisory
 from webhooks import subscriptions
 from webhooks.channels import targets
 from webhooks.slack import blocks
@@ -42,7 +41,7 @@ def _home(answerer: Answerer, api: PatrolApi, team_id: str | None) -> Message:
     listing = status_list(pairs)
     body = [blocks.header(say("home", "header")), blocks.section(say("home", "intro")),
             *listing.blocks, *_buttons([server for server, _ in pairs[:WITH_BUTTONS]], answerer.public_url),
-            blocks.divider(), blocks.section(_advisories(answerer)),
+            blocks.divider(), blocks.section(_advisories(api.advisory_status())),
             blocks.divider(), *_subscriptions(answerer, team_id, {s["id"]: s["name"] for s in servers})]
     return Message(listing.fallback, body)
 
@@ -60,10 +59,13 @@ def _buttons(servers: Sequence[Mapping], public_url: str | None) -> list[Block]:
     return rows
 
 
-def _advisories(answerer: Answerer) -> str:
-    with get_db(answerer.app).session() as session:
-        count, newest = session.execute(select(func.count(Advisory.id), func.max(Advisory.modified))).one()
-    return say("home", "advisories", count=count, moment=moment(newest.isoformat()) if newest else None)
+def _advisories(statuses: Sequence[Mapping]) -> str:
+    """The advisory data is as old as its stalest ecosystem that some server uses."""
+    relevant = [s for s in statuses if s.get("in_use")] or list(statuses)
+    synced = sorted(s["last_success_at"] for s in relevant if s.get("last_success_at"))
+    stale = [s["ecosystem"] for s in relevant if s.get("stale")]
+    return say("home", "advisories", moment=moment(synced[0]) if synced else None,
+               ecosystems=len(relevant), stale=stale)
 
 
 def _subscriptions(answerer: Answerer, team_id: str | None, names: dict[int, str]) -> list[Block]:

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import WorkspaceLink
+from patrol.advisories import sync
+from patrol.feeds import state as feeds
 from patrol.models import Credential
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
@@ -51,9 +53,13 @@ def home_opened(slack, team_id=TEAM, user="U0ANN"):
     assert sent.status_code == 200
 
 
-def test_app_home_shows_the_linked_accounts_servers_worst_first(client, db, slack, slack_api, owner, make_server):
+def test_app_home_shows_the_linked_accounts_servers_worst_first(app, client, db, slack, slack_api, owner,
+                                                                 make_server):
     clean = make_server(owner, "aaa-clean.example.com")
     worst = vulnerable_server(client, db, owner, "zzz-vulnerable.example.com", scanned=True)
+    feed = sync.FEED_PREFIX + "Packagist"
+    feeds.claim(db, feed, force=True)
+    feeds.succeeded(db, feed, 86400, records=12)
 
     home_opened(slack)
 
@@ -62,7 +68,7 @@ def test_app_home_shows_the_linked_accounts_servers_worst_first(client, db, slac
     view = published.answer["view"]
     shown = texts(view["blocks"])
     assert shown.index("zzz-vulnerable") < shown.index("aaa-clean")  # worst first, not by name
-    assert "Advisory database:" in shown and "advisories, the newest changed" in shown
+    assert "*Advisory database:* synced <!date^" in shown and "the oldest of 1 ecosystem" in shown
     scan_buttons = [element["value"] for block in view["blocks"] if block["type"] == "actions"
                     for element in block["elements"] if element["action_id"] == SCAN_AGAIN]
     assert scan_buttons == [str(worst), str(clean)]
@@ -75,6 +81,13 @@ def test_app_home_in_an_unlinked_workspace_says_how_to_link(slack, slack_api, ow
 
     (published,) = wait_until(lambda: slack_api.calls("views.publish"), what="the Home view")
     assert "is not linked to a Patrol account yet" in texts(published.answer["view"]["blocks"])
+
+
+def test_app_home_says_when_advisories_were_never_synced(slack, slack_api, owner):
+    home_opened(slack)
+
+    (published,) = wait_until(lambda: slack_api.calls("views.publish"), what="the Home view")
+    assert "not synced yet" in texts(published.answer["view"]["blocks"])
 
 
 def test_a_link_to_a_server_page_unfurls_into_its_status_card(client, db, slack, slack_api, owner, make_account,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from patrol import background
+from patrol import background, signin
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.slack_api_standin import Workspace, slack_api  # noqa: F401 - a fixture
@@ -104,6 +104,12 @@ def test_the_subscription_shares_the_delivery_log_with_webhooks(app, client, db,
     log = wait_until(lambda: _all_done(client, owner, hook["id"], 2), what="both deliveries logged")
     assert {d["identifier"] for d in log} == {"webhook.new_server_issues", "webhook.scan_finished"}
     assert all(d["status"] == "succeeded" and d["log"][0]["status_code"] == 200 for d in log)
+    with client.session_transaction() as cookie:
+        cookie[signin.SESSION_KEY] = owner.account_id
+    page = client.get("/api-settings").get_data(as_text=True)
+    assert "Slack channel (subscribed from Slack)" in page and f"/api-settings/webhooks/{hook['id']}/deliveries" in page
+    shown = client.get(f"/api-settings/webhooks/{hook['id']}/deliveries").get_data(as_text=True)
+    assert "Scan finished" in shown and "Slack channel (subscribed from Slack)" in shown
 
 
 def test_slack_rate_limits_are_retried_after_the_pause_slack_asks_for(app, client, db, slack, slack_api, receivers,

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from bot import app as bolt_app
-from bot import cli, routes
+from bot import cli, routes, web_panel
 from bot.socket_mode import SocketMode
 from patrol import background, banners, migrate
 
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
 
     migrate.add_versions(app, HERE / "migrations")
     app.cli.add_command(cli.slack)
+    web_panel.register(app)
     config = app.config
     if not (config.get("SLACK_SIGNING_SECRET") or config.get("SLACK_APP_TOKEN")):
         return

@@ -11,7 +11,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from patrol import credentials, db
 from patrol.errors import NotFound
 from patrol.models import Account, Credential
-from bot import links
 from web import access, security
 from web.webhook_form import WebhookForm, event_choices
 from webhooks import service, views
@@ -46,7 +45,6 @@ def render(
         choices=event_choices(),
         # The Slack app mounts its install page only when OAuth is fully configured.
         slack_install=SLACK_INSTALL in current_app.view_functions,
-        workspaces=links.of_account(db.session(), account.id),
     )
     return page, status
 

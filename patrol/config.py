@@ -36,6 +36,14 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return _number(env, name, default, float)
 
 
+def _limit(env: Mapping[str, str], name: str, default: float, kind: type = int):  # noqa: ANN202
+    """A quota or rate: 0 switches it off (only when set so), a negative number is an error."""
+    value = _number(env, name, default, kind)
+    if value < 0:
+        raise ConfigError(f"{name} must be 0 (no limit) or more, not {value}")
+    return value
+
+
 def _list(env: Mapping[str, str], name: str, default: str = "") -> list[str]:
     return [part.strip() for part in env.get(name, default).split(",") if part.strip()]
 
@@ -103,6 +111,12 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SLACK_CLIENT_SECRET": env.get("SLACK_CLIENT_SECRET") or None,
         "SLACK_API_URL": env.get("SLACK_API_URL", "https://slack.com/api/"),
         "SLACK_MIN_INTERVAL": _float(env, "PATROL_SLACK_MIN_INTERVAL", 1.0),
+        "QUOTA_SERVERS": _limit(env, "PATROL_MAX_SERVERS", 1000),
+        "QUOTA_WEBHOOKS": _limit(env, "PATROL_MAX_WEBHOOKS", 100),
+        "QUOTA_CREDENTIALS": _limit(env, "PATROL_MAX_CREDENTIALS", 100),
+        "QUOTA_BUCKETS_PER_SERVER": _limit(env, "PATROL_MAX_BUCKETS_PER_SERVER", 100),
+        "API_RATE": _limit(env, "PATROL_API_RATE", 20.0, float),
+        "API_BURST": _limit(env, "PATROL_API_BURST", 100),
     }
 
 

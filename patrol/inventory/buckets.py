@@ -58,9 +58,11 @@ def put(
 
     With `scan_after`, a push that adds packages makes the server due for a
     scan that many seconds on: a collector's several buckets make one scan.
+    The bucket row is locked first, as a delete locks it first, so a push and
+    a delete queue on it instead of deadlocking over its software rows.
     """
     moment = now()
-    bucket = _find(session, server, validate_key(key)) or _insert(session, server, key, moment)
+    bucket = _find(session, server, validate_key(key), lock=True) or _insert(session, server, key, moment)
     if scan_after is not None and _adds_packages(session, bucket, items):
         servers.scan_soon(session, server.id, moment + timedelta(seconds=scan_after))
     session.execute(delete(Software).where(Software.bucket_id == bucket.id))
@@ -73,8 +75,9 @@ def put(
     return bucket
 
 
-def _find(session: Session, server: Server, key: str) -> Bucket | None:
-    return session.scalar(select(Bucket).where(Bucket.server_id == server.id, Bucket.key == key))
+def _find(session: Session, server: Server, key: str, lock: bool = False) -> Bucket | None:
+    query = select(Bucket).where(Bucket.server_id == server.id, Bucket.key == key)
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def _insert(session: Session, server: Server, key: str, moment: datetime) -> Bucket:
@@ -84,7 +87,7 @@ def _insert(session: Session, server: Server, key: str, moment: datetime) -> Buc
         with session.begin_nested():
             session.add(bucket)
     except IntegrityError:
-        bucket = _find(session, server, key)
+        bucket = _find(session, server, key, lock=True)
         if bucket is None:
             raise
     return bucket
@@ -118,15 +121,19 @@ def _software_row(bucket: Bucket, item: SoftwareInput) -> Software:
     )
 
 
-def get(session: Session, server: Server, key: str) -> Bucket:
-    bucket = _find(session, server, key) if is_valid_key(key) else None
+def exists(session: Session, server: Server, key: str) -> bool:
+    return is_valid_key(key) and _find(session, server, key) is not None
+
+
+def get(session: Session, server: Server, key: str, lock: bool = False) -> Bucket:
+    bucket = _find(session, server, key, lock) if is_valid_key(key) else None
     if bucket is None:
         raise NotFound("Bucket does not exist")
     return bucket
 
 
 def remove(session: Session, server: Server, key: str) -> None:
-    session.delete(get(session, server, key))
+    session.delete(get(session, server, key, lock=True))  # a racing delete waits, then finds nothing
     session.flush()
 
 

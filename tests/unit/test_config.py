@@ -39,3 +39,12 @@ def test_bad_values_name_the_variable(name, value, says):
 def test_an_app_level_token_turns_on_socket_mode():
     assert from_env({"SLACK_APP_TOKEN": "xapp-1-A0-1-abc"})["SLACK_APP_TOKEN"] == "xapp-1-A0-1-abc"
     assert from_env({})["SLACK_APP_TOKEN"] is None
+
+
+def test_quotas_and_rates_are_finite_by_default_and_zero_only_when_set():
+    config = from_env({})
+    limits = ("QUOTA_SERVERS", "QUOTA_WEBHOOKS", "QUOTA_CREDENTIALS", "QUOTA_BUCKETS_PER_SERVER", "API_RATE", "API_BURST")
+    assert all(config[name] > 0 for name in limits)
+    assert from_env({"PATROL_MAX_WEBHOOKS": "0", "PATROL_API_RATE": "0.5"})["QUOTA_WEBHOOKS"] == 0
+    with pytest.raises(ConfigError, match="PATROL_MAX_SERVERS must be 0"):
+        from_env({"PATROL_MAX_SERVERS": "-1"})

@@ -1,7 +1,7 @@
 """workspace links remember the workspace's name and when Slack disconnected it
 
-Revision ID: 0002_bot_workspace_state
-Revises: 0001_bot
+Revision ID: 0003_bot_workspace_state
+Revises: 0002_bot_replays
 Create Date: 2026-12-02 17:10:00
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import patrol.models.types
 
 
-revision = '0002_bot_workspace_state'
-down_revision = '0001_bot'
+revision = '0003_bot_workspace_state'
+down_revision = '0002_bot_replays'
 branch_labels = None
 depends_on = None
 

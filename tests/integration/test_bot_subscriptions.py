@@ -10,7 +10,7 @@ from patrol import background, signin
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.slack_api_standin import Workspace, slack_api  # noqa: F401 - a fixture
-from tests.support.slack_steps import linked_account, slack_requests, vulnerable_server
+from tests.support.slack_steps import linked_account, single_workspace, slack_requests, vulnerable_server
 from webhooks.channels.models import ScanMessage
 from webhooks.models import SLACK_CHANNEL, Webhook
 
@@ -21,10 +21,8 @@ BOT = Workspace(team_id=TEAM, bot_token="xoxb-subscriptions-token")
 
 @pytest.fixture
 def app_config(app_config, slack_api):
-    slack_api.add_bot(BOT)
-    app_config.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_BOT_TOKEN=BOT.bot_token,
-                      SLACK_API_URL=slack_api.base_url, WEBHOOK_POLL_INTERVAL=0.1, SLACK_MIN_INTERVAL=0.05)
-    return app_config
+    return single_workspace(app_config, slack_api, SIGNING_SECRET, BOT, WEBHOOK_POLL_INTERVAL=0.1,
+                            SLACK_MIN_INTERVAL=0.05)
 
 
 @pytest.fixture
@@ -35,7 +33,6 @@ def slack(app, live_server):
 @pytest.fixture
 def owner(make_account, runner):
     return linked_account(runner, make_account, TEAM)
-
 
 
 def subscriptions(db):

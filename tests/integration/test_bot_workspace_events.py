@@ -15,7 +15,7 @@ from patrol.models import Credential
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.slack_api_standin import Workspace, slack_api  # noqa: F401 - a fixture
-from tests.support.slack_steps import linked_account, slack_requests, vulnerable_server
+from tests.support.slack_steps import linked_account, single_workspace, slack_requests, vulnerable_server
 from webhooks.models import SLACK_CHANNEL, Webhook
 from webhooks.slack.blocks import SCAN_AGAIN
 
@@ -27,10 +27,7 @@ PUBLIC_URL = "https://patrol.acme.test"
 
 @pytest.fixture
 def app_config(app_config, slack_api):
-    slack_api.add_bot(BOT)
-    app_config.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_BOT_TOKEN=BOT.bot_token,
-                      SLACK_API_URL=slack_api.base_url, PUBLIC_URL=PUBLIC_URL)
-    return app_config
+    return single_workspace(app_config, slack_api, SIGNING_SECRET, BOT, PUBLIC_URL=PUBLIC_URL)
 
 
 @pytest.fixture

@@ -7,7 +7,16 @@ from flask import Flask
 from patrol import demo
 from patrol.scanning import workers
 from tests.support.live_server import LiveServer
-from tests.support.slack_api_standin import SlackRequests
+from tests.support.slack_api_standin import SlackApiStandin, SlackRequests, Workspace
+
+
+def single_workspace(config: dict, slack_api: SlackApiStandin, signing_secret: str, bot: Workspace,
+                     **more: object) -> dict:
+    """`config` for the Slack app in one workspace (`bot`'s token), Slack's Web API on the stand-in."""
+    slack_api.add_bot(bot)
+    config.update(SLACK_SIGNING_SECRET=signing_secret, SLACK_BOT_TOKEN=bot.bot_token,
+                  SLACK_API_URL=slack_api.base_url, **more)
+    return config
 
 
 def slack_requests(app: Flask, live: LiveServer, signing_secret: str) -> SlackRequests:

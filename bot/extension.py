@@ -1,16 +1,11 @@
 """Plugs the Slack app into a Patrol app (entry point `patrol.extensions`)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
 from bot import app as bolt_app
 from bot import cli, routes
-from patrol import migrate
-
-HERE = Path(__file__).parent
-
+from patrol import migrate, resources
 
 def init_app(app: Flask) -> None:
     """Tables and `patrol slack` always; /slack/* only with a signing secret.
@@ -20,7 +15,7 @@ def init_app(app: Flask) -> None:
     """
     import bot.models  # noqa: F401 - registers the tables
 
-    migrate.add_versions(app, HERE / "migrations")
+    migrate.add_versions(app, resources.path("bot", "migrations"))
     app.cli.add_command(cli.slack)
     if not app.config.get("SLACK_SIGNING_SECRET"):
         return

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, entry_points, version
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -12,9 +11,6 @@ try:
 except PackageNotFoundError:  # running from a checkout that was not installed
     __version__ = "0.0.0"
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
-
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Patrol app: core API, then every installed extension.
 
@@ -22,10 +18,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Extensions register under the `patrol.extensions` entry point group; the
     core never imports them, which keeps the dependency pointing one way.
     """
-    from patrol import api, cli, config as settings, db
+    from patrol import api, cli, config as settings, db, resources
     from patrol.scanning import workers
 
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(resources.templates()))
     app.config.update(settings.from_env())
     app.config.update(config or {})
     app.config["PATROL_VERSION"] = __version__

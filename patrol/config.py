@@ -1,7 +1,7 @@
 """Configuration: the only module that reads the environment.
 
 Every setting has a safe default so that `patrol serve --demo` runs with
-nothing set. Names follow the contract (`../shared/spec/api.md`).
+nothing set. Names follow the contract (`docs/api.md`).
 """
 from __future__ import annotations
 

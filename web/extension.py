@@ -1,21 +1,16 @@
 """Plugs the web pages into a Patrol app (entry point `patrol.extensions`)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from patrol import migrate
-
-HERE = Path(__file__).parent
-
+from patrol import migrate, resources
 
 def init_app(app: Flask) -> None:
     import web.models  # noqa: F401 - registers the table
     from web.blueprint import bp
 
-    migrate.add_versions(app, HERE / "migrations")
+    migrate.add_versions(app, resources.path("web", "migrations"))
     _configure_cookies(app)
     # Only the web blueprint checks tokens (security.check_csrf): the API and
     # Slack routes authenticate every request in their own way.

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 
-from patrol import accounts, credentials, servers
+from patrol import accounts, credentials, resources, servers
 from patrol.advisories import importer, sources
 from patrol.collectors import parser_for
 from patrol.db import Database
@@ -18,9 +17,8 @@ from patrol.inventory import buckets, software_input
 from patrol.models import Account, Server
 from patrol.scanning import jobs
 
-HERE = Path(__file__).parent
-ADVISORIES = HERE / "advisories"
-DATA = HERE / "data"
+ADVISORIES = resources.path("patrol.demo", "advisories")
+DATA = resources.path("patrol.demo", "data")
 EMAIL = "demo@patrol.example"
 PASSWORD = "patrol-demo"
 SERVER = "web1.example.com"

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from patrol import demo
+
 PATROL = str(Path(sys.executable).with_name("patrol"))
-DEMO_DATA = Path(__file__).resolve().parents[2] / "patrol" / "demo" / "data"
+DEMO_DATA = demo.DATA
 
 
 def _read_until(process: subprocess.Popen, marker: str, deadline: float) -> list[str]:

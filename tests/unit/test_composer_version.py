@@ -1,15 +1,13 @@
 """Composer version order: osv.dev's PHP and Composer cases, Composer's
 normalisation, and the properties of a total order."""
 import random
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from patrol.advisories.composer_version import ComposerVersion, InvalidComposerVersion, compare
-
-CASES = Path(__file__).parent / "data" / "packagist_test_cases.txt"
+from tests.support.data import PACKAGIST_CASES as CASES
 SIGN = {"<": -1, "=": 0, ">": 1}
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Flask
 
 from bot import app as bolt_app
-from bot import cli, routes
-from patrol import migrate, resources
+from bot import cli, links, routes
+from patrol import account_removal, migrate, resources
 
 def init_app(app: Flask) -> None:
     """Tables and `patrol slack` always; /slack/* only with a signing secret.
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
 
     migrate.add_versions(app, resources.path("bot", "migrations"))
     app.cli.add_command(cli.slack)
+    account_removal.on_delete(app, links.forget_account)
     if not app.config.get("SLACK_SIGNING_SECRET"):
         return
     bolt = bolt_app.build(app)

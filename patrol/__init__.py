@@ -21,9 +21,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from patrol import api, cli, config as settings, db, resources
     from patrol.scanning import workers
 
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(resources.templates()))
-    app.config.update(settings.from_env())
-    app.config.update(config or {})
+    wanted = {**settings.from_env(), **(config or {})}
+    app = Flask(__name__, instance_path=wanted["INSTANCE_PATH"], instance_relative_config=True,
+                template_folder=str(resources.templates()))
+    app.config.update(wanted)
     app.config["PATROL_VERSION"] = __version__
     db.init_app(app)
     api.init_app(app)

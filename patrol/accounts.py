@@ -14,6 +14,7 @@ from patrol.models import Account
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
+FIRST_LABEL = "first key"
 
 
 def normalise_email(email: str) -> str:
@@ -35,7 +36,7 @@ def create(
             session.add(account)
     except IntegrityError as exc:
         raise AlreadyExists(f"An account for {account.email} already exists.") from exc
-    return account, credentials.issue(session, account, label="first key")
+    return account, credentials.issue(session, account, label=FIRST_LABEL)
 
 
 def set_password(account: Account, password: str) -> None:

@@ -66,6 +66,7 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     public_url = env.get("PATROL_PUBLIC_URL", "").rstrip("/") or None
     return {
         "DATABASE_URL": env.get("PATROL_DATABASE_URL") or None,
+        "INSTANCE_PATH": os.path.abspath(env["PATROL_INSTANCE_PATH"]) if env.get("PATROL_INSTANCE_PATH") else None,
         "SECRET_KEY": env.get("PATROL_SECRET_KEY") or None,
         "PUBLIC_URL": public_url,
         "API_URL": env.get("PATROL_API_URL") or (public_url + "/api" if public_url else None),

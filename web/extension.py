@@ -4,13 +4,15 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from patrol import migrate, resources
+from patrol import account_removal, migrate, resources
 
 def init_app(app: Flask) -> None:
     import web.models  # noqa: F401 - registers the table
+    from web import signin_limits
     from web.blueprint import bp
 
     migrate.add_versions(app, resources.path("web", "migrations"))
+    account_removal.on_delete(app, signin_limits.forget_account)
     _configure_cookies(app)
     # Only the web blueprint checks tokens (security.check_csrf): the API and
     # Slack routes authenticate every request in their own way.

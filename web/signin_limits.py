@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from patrol.clock import now
 from patrol.errors import PatrolError
+from patrol.models import Account
 from web.models import SignInFailure
 
 WINDOW = timedelta(minutes=15)
@@ -66,6 +67,11 @@ def record_failure(session: Session, email: str | None, address: str) -> None:
     session.execute(delete(SignInFailure).where(SignInFailure.failed_at <= moment - WINDOW))
     session.add(SignInFailure(email=_key(email) if email else None, address=address[:MAX_ADDRESS], failed_at=moment))
     session.flush()
+
+
+def forget_account(session: Session, account: Account) -> None:
+    """Before `account` is deleted: its email's failure records (they name it)."""
+    forget(session, account.email)
 
 
 def forget(session: Session, email: str) -> None:

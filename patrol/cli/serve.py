@@ -1,17 +1,20 @@
 """`patrol serve`: the web app under waitress, with the background loops."""
 from __future__ import annotations
 
+import errno
 import logging
 import secrets
 import signal
 
 import click
-from flask import current_app
-from flask.cli import with_appcontext
+from flask import Flask
 from waitress import create_server
+from waitress.server import BaseWSGIServer
 
-from patrol import background, migrate
+from patrol import background, config, migrate
 from patrol.accesslog import AccessLog
+from patrol.cli.apps import build_app
+from patrol.cli.errors import OperationalError, hide_password
 from patrol.db import get_db
 
 
@@ -19,15 +22,14 @@ from patrol.db import get_db
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Request threads.")
-@click.option("--demo", is_flag=True, help="Load a demo account, server, advisories and scan.")
-@with_appcontext
+@click.option("--demo", is_flag=True, help="Load a demo account, server, advisories and scan, in a database of its own.")
 def serve(host: str, port: int, threads: int, demo: bool) -> None:
     """Run Patrol: the web app, the API, scans, the scheduler and deliveries."""
-    app = current_app._get_current_object()  # noqa: SLF001 - waitress needs the real app
+    app = build_app(_demo_settings() if demo else None)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _require_secret_key(app, demo)
+    server = _listen(app, host, port, threads)
     migrate.upgrade(app)
-    server = create_server(AccessLog(app), host=host, port=port, threads=threads, ident="Patrol")
     url = f"http://{'[' + host + ']' if ':' in host else host}:{server.effective_port}"
     if demo:
         _set_up_demo(app, url)
@@ -44,19 +46,39 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
         background.get(app).stop()
 
 
-def _require_secret_key(app, demo: bool) -> None:  # noqa: ANN001
+def _demo_settings() -> dict:
+    """The demo's own database (unless PATROL_DATABASE_URL names one) and loopback receivers."""
+    from patrol import demo
+
+    allowed = config.from_env()["WEBHOOK_ALLOWED_NETWORKS"]
+    return {"SQLITE_FILE": demo.SQLITE_FILE, "WEBHOOK_ALLOWED_NETWORKS": [*allowed, *demo.LOOPBACK]}
+
+
+def _listen(app: Flask, host: str, port: int, threads: int) -> BaseWSGIServer:
+    try:
+        return create_server(AccessLog(app), host=host, port=port, threads=threads, ident="Patrol")
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise OperationalError(f"port {port} is in use: pass --port or stop the other process") from exc
+        raise OperationalError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
+def _require_secret_key(app: Flask, demo: bool) -> None:
     if app.config.get("SECRET_KEY"):
         return
     if not demo:
-        raise click.ClickException(
+        raise OperationalError(
             "Set PATROL_SECRET_KEY (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)."
         )
     app.config["SECRET_KEY"] = secrets.token_hex(32)
 
 
-def _set_up_demo(app, url: str) -> None:  # noqa: ANN001
+def _set_up_demo(app: Flask, url: str) -> None:
     from patrol import demo
 
+    click.echo(f"Demo database: {hide_password(app.config['DATABASE_URL'])}"
+               + ("" if config.from_env()["DATABASE_URL"] else "  (its own file: a plain `patrol serve` never sees it)"))
+    click.echo(f"Webhooks may call receivers on this machine ({', '.join(demo.LOOPBACK)}) in the demo.")
     made = demo.set_up(get_db(app))
     click.echo("Demo data loaded:")
     click.echo(f"  sign in:    {made.email} / {made.password}")

@@ -6,7 +6,6 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-
 from sqlalchemy import func, select
 
 from patrol import account_removal, accounts, credentials

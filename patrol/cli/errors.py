@@ -24,5 +24,6 @@ def database_unusable(url: str | None, exc: BaseException) -> OperationalError:
     """The database PATROL_DATABASE_URL names cannot be parsed or reached."""
     cause = getattr(exc, "orig", None) or exc
     reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
-    where = f"PATROL_DATABASE_URL={hide_password(url)}" if url else "the default SQLite file (PATROL_DATABASE_URL is unset)"
+    where = (f"PATROL_DATABASE_URL={hide_password(url)}" if url
+             else "the default SQLite file (PATROL_DATABASE_URL is unset)")
     return OperationalError(f"cannot use the database at {where}: {reason}")

@@ -46,7 +46,8 @@ def _settings() -> dict[str, str]:
         raise OperationalError(f"set {', '.join(missing)} first")
     url = settings["url"].rstrip("/")
     if not urlsplit(url).path.endswith("/api"):
-        raise OperationalError(f"PATROL_URL={url} does not end in /api, where Patrol's API is: try PATROL_URL={url}/api")
+        raise OperationalError(
+            f"PATROL_URL={url} does not end in /api, where Patrol's API is: try PATROL_URL={url}/api")
     return settings
 
 

@@ -22,7 +22,8 @@ from patrol.db import get_db
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Request threads.")
-@click.option("--demo", is_flag=True, help="Load a demo account, server, advisories and scan, in a database of its own.")
+@click.option("--demo", is_flag=True,
+              help="Load a demo account, server, advisories and scan, in a database of its own.")
 def serve(host: str, port: int, threads: int, demo: bool) -> None:
     """Run Patrol: the web app, the API, scans, the scheduler and deliveries."""
     app = build_app(_demo_settings() if demo else None)
@@ -50,7 +51,10 @@ def _demo_settings() -> dict:
     """The demo's own database (unless PATROL_DATABASE_URL names one) and loopback receivers."""
     from patrol import demo
 
-    allowed = config.from_env()["WEBHOOK_ALLOWED_NETWORKS"]
+    try:
+        allowed = config.from_env()["WEBHOOK_ALLOWED_NETWORKS"]
+    except config.ConfigError as exc:
+        raise OperationalError(str(exc)) from exc
     return {"SQLITE_FILE": demo.SQLITE_FILE, "WEBHOOK_ALLOWED_NETWORKS": [*allowed, *demo.LOOPBACK]}
 
 
@@ -76,8 +80,9 @@ def _require_secret_key(app: Flask, demo: bool) -> None:
 def _set_up_demo(app: Flask, url: str) -> None:
     from patrol import demo
 
+    own_file = not config.from_env()["DATABASE_URL"]
     click.echo(f"Demo database: {hide_password(app.config['DATABASE_URL'])}"
-               + ("" if config.from_env()["DATABASE_URL"] else "  (its own file: a plain `patrol serve` never sees it)"))
+               + ("  (its own file: a plain `patrol serve` never sees it)" if own_file else ""))
     click.echo(f"Webhooks may call receivers on this machine ({', '.join(demo.LOOPBACK)}) in the demo.")
     made = demo.set_up(get_db(app))
     click.echo("Demo data loaded:")

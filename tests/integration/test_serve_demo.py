@@ -45,7 +45,7 @@ def test_demo_serves_issues_and_push_adds_exactly_one(demo_server, tmp_path):
     assert {"guzzlehttp/psr7", "lodash", "requests"} <= {i["software"]["name"] for i in issues.json()["data"]}
 
     lock_path = tmp_path / "package-lock.json"
-    lock = json.loads((DEMO_DATA / "package-lock.json").read_text())
+    lock = json.loads((demo.DATA / "package-lock.json").read_text())
     lock_path.write_text(json.dumps(lock))
     first = _push(api, key, secret, lock_path)
     assert f"server {server_id}" in first.stdout and "Scan" in first.stdout
@@ -84,7 +84,7 @@ def test_access_log_never_shows_the_secret(demo_server):
 
 def test_push_without_settings_says_what_is_missing(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATROL_")}
-    done = subprocess.run([PATROL, "push", "--server", "x", str(DEMO_DATA / "requirements.txt")],
+    done = subprocess.run([PATROL, "push", "--server", "x", str(demo.DATA / "requirements.txt")],
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert "PATROL_URL" in done.stderr and "Traceback" not in done.stderr

@@ -36,15 +36,27 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
         _set_up_demo(app, url)
     background.get(app).start()
     click.echo(f"Patrol is running at {url}/  (API: {url}/api)  Ctrl+C stops it.")
-    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         server.run()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated):
         click.echo("Stopping.")
-    except OSError:
-        click.echo("Stopped.")  # SIGTERM closed the listening socket under the loop
     finally:
+        server.close()
         background.get(app).stop()
+    click.echo("Stopped.")
+
+
+class _Terminated(Exception):
+    """SIGTERM, raised in the main thread so that it leaves waitress's loop at once.
+
+    Closing the listening socket from the handler instead leaves the loop
+    running while any other channel is still open.
+    """
+
+
+def _terminate(*_: object) -> None:
+    raise _Terminated
 
 
 def _demo_settings() -> dict:

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from patrol.clock import iso
 from patrol.models import Bucket, Issue, Scan, Server, Software
+from patrol.scanning.readable import version_problem
 
 
 def scan(row: Scan) -> dict:
@@ -53,6 +54,7 @@ def software(row: Software, bucket_key: str | None = None) -> dict:
         "location": row.location,
         "parent": row.parent,
         "ecosystem": row.ecosystem,
+        "version_error": version_problem(row),
         "bucket": bucket_key if bucket_key is not None else row.bucket.key,
     }
 

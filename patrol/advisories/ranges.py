@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from patrol.advisories import versions
-from patrol.advisories.versions import InvalidVersion, SortKey
+from patrol.advisories import versioning
+from patrol.advisories.versioning import InvalidVersion, SortKey
 
 INTRODUCED, FIXED, LAST_AFFECTED, LIMIT = "introduced", "fixed", "last_affected", "limit"
 # At one version an introduced event comes first, so [1.0, 1.0) is empty.
@@ -122,7 +122,7 @@ def compile_affected(ecosystem: str, affected: dict) -> Matcher:
     cached = _matchers.get(slot)
     if cached is not None and cached[0] is affected:
         return cached[1]
-    matcher = _compile(versions.key_function(ecosystem), affected)
+    matcher = _compile(versioning.key_function(ecosystem), affected)
     if len(_matchers) >= _MATCHER_CACHE_SIZE:
         _matchers.clear()
     _matchers[slot] = (affected, matcher)
@@ -135,7 +135,7 @@ def _compile(ecosystem_key: SortKey, affected: dict) -> Matcher:
     for raw in affected.get("ranges") or ():
         kind = raw.get("type")
         if kind in compiled:
-            sort_key = ecosystem_key if kind == "ECOSYSTEM" else versions.semver_key
+            sort_key = ecosystem_key if kind == "ECOSYSTEM" else versioning.semver_key
             try:
                 compiled[kind].append(_compile_range(sort_key, raw.get("events") or ()))
             except _BadEvent:

@@ -5,10 +5,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from patrol.advisories import severity
+from patrol.advisories import severity, versioning
 from patrol.inventory import ecosystems
 
-SUPPORTED = ("Packagist", "npm", "PyPI", "Debian")
+# The ecosystems Patrol can order versions in; records of others are not kept.
+SUPPORTED = versioning.SUPPORTED
 # Column sizes of advisories.osv_id, advisory_packages.ecosystem_full and .name.
 MAX_ID, MAX_ECOSYSTEM, MAX_NAME = 100, 100, 255
 

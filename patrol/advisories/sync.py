@@ -10,7 +10,12 @@ import requests
 from patrol.advisories import importer, sources
 from patrol.db import Database
 
-DEFAULT_ECOSYSTEMS = ("Packagist", "npm", "PyPI", "Debian")
+# osv.dev's names of the ecosystems Patrol matches; each name's all.zip holds
+# every release of it (Alpine:v3.18, Ubuntu:22.04:LTS ...).
+DEFAULT_ECOSYSTEMS = (
+    "Packagist", "npm", "PyPI", "Debian", "RubyGems", "Go", "crates.io", "Maven", "NuGet",
+    "Alpine", "Ubuntu", "Rocky Linux", "AlmaLinux", "Red Hat",
+)
 CHUNK = 1 << 16
 
 

@@ -1,13 +1,13 @@
 """Software buckets: what collectors push."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from patrol import db, serialize
 from patrol.api import body
 from patrol.api.auth import authenticate_request, callers_server
 from patrol.api.envelope import ok
-from patrol.inventory import buckets, software_input
+from patrol.inventory import buckets, sbom_input, software_input
 from patrol.models import Bucket
 
 bp = Blueprint("api_buckets", __name__)
@@ -28,10 +28,16 @@ def show(server_id: int, key: str):
 
 @bp.post("/servers/<id:server_id>/software_bucket/<key>")
 def put(server_id: int, key: str):
-    session, fields = db.session(), body.fields()
+    session = db.session()
     server = callers_server(server_id)
-    items = software_input.parse(fields.get("software"))
-    bucket: Bucket = buckets.put(session, server, key, items, buckets.parse_expire(fields.get("expire")))
+    if request.mimetype in sbom_input.CONTENT_TYPES:
+        # An SBOM body is the whole request; `expire` comes in the query string.
+        items = sbom_input.parse(request.get_data(), request.mimetype, f"SBOM {key}")
+        expire = request.args.get("expire")
+    else:
+        fields = body.fields()
+        items, expire = software_input.parse(fields.get("software")), fields.get("expire")
+    bucket: Bucket = buckets.put(session, server, key, items, buckets.parse_expire(expire))
     session.commit()
     return ok(serialize.bucket(bucket))
 

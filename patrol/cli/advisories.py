@@ -29,7 +29,7 @@ def import_command(paths: tuple[str, ...]) -> None:
 
 
 @advisories.command()
-@click.option("--ecosystem", "ecosystems", multiple=True, help="Packagist, npm, PyPI, Debian (all by default).")
+@click.option("--ecosystem", "ecosystems", multiple=True, help="An osv.dev ecosystem name, e.g. npm, Go, Ubuntu, \"Rocky Linux\" (all by default).")
 @with_appcontext
 def sync(ecosystems: tuple[str, ...]) -> None:
     """Download osv.dev's all.zip files and import them."""

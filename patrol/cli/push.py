@@ -8,26 +8,48 @@ import click
 
 from patrol import collectors, config, pushclient
 from patrol.cli.errors import OperationalError
-from patrol.collectors import dpkg
+from patrol.collectors import host, reading
+
+
+class SkippedInStrictMode(OperationalError):
+    """--strict and something was skipped: exit code 2, one line."""
 
 
 @click.command()
 @click.option("--server", "server", required=True, help="The server's name in Patrol (added if new).")
 @click.option("--bucket", default="patrol-push", show_default=True, help="Bucket key; a push replaces it.")
 @click.option("--scan", is_flag=True, help="Start a scan after the push.")
-@click.option("--dpkg", "use_dpkg", is_flag=True, help="Also send this host's Debian packages.")
+@click.option("--format", "format_name", type=click.Choice(collectors.NAMES),
+              help="The format of every FILE, instead of telling it from the name and content.")
+@click.option("--sbom", "sboms", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A CycloneDX or SPDX JSON SBOM to send (may be repeated).")
+@click.option("--dpkg", "use_dpkg", is_flag=True, help="Also send this host's Debian/Ubuntu packages (dpkg-query).")
+@click.option("--apk", "use_apk", is_flag=True, help="Also send this host's Alpine packages (/lib/apk/db/installed).")
+@click.option("--rpm", "use_rpm", is_flag=True, help="Also send this host's RPM packages (rpm -qa).")
+@click.option("--os-release", "os_release_path", type=click.Path(exists=True, dir_okay=False),
+              help="The os-release of the host the package lists came from [default: /etc/os-release].")
+@click.option("--strict", is_flag=True, help="Fail (exit code 2) instead of pushing when anything is skipped.")
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
-def push(server: str, bucket: str, scan: bool, use_dpkg: bool, paths: tuple[str, ...]) -> None:
-    """Read lock files (composer.lock, package-lock.json, requirements.txt,
-    poetry.lock, uv.lock, saved dpkg-query output) and push them to Patrol.
+def push(server: str, bucket: str, scan: bool, format_name: str | None, sboms: tuple[str, ...],
+         use_dpkg: bool, use_apk: bool, use_rpm: bool, os_release_path: str | None, strict: bool,
+         paths: tuple[str, ...]) -> None:
+    """Read lock files, OS package lists and SBOMs and push them to Patrol.
+
+    Each FILE's format is told from its name, else its content; --format
+    names it outright. Every skipped entry (an unpinned requirement, a
+    component without a purl, ...) is listed with the reason.
 
     Uses PATROL_URL (the API base, e.g. https://patrol.example.com/api),
     PATROL_KEY and PATROL_SECRET.
     """
     settings = _settings()
-    if not paths and not use_dpkg:
-        raise click.UsageError("give at least one file, or --dpkg")
-    items = _collect(paths, use_dpkg)
+    if not (paths or sboms or use_dpkg or use_apk or use_rpm):
+        raise click.UsageError("give at least one file, --sbom FILE, --dpkg, --apk or --rpm")
+    try:
+        inputs = _collect(paths, format_name, sboms, (use_dpkg, use_apk, use_rpm), os_release_path)
+    except collectors.CollectorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    items = _report(inputs, strict)
     client = pushclient.Client(settings["url"], settings["key"], settings["secret"])
     try:
         result = pushclient.push(client, server, bucket, items, scan)
@@ -51,14 +73,35 @@ def _settings() -> dict[str, str]:
     return settings
 
 
-def _collect(paths: tuple[str, ...], use_dpkg: bool) -> list[dict]:
+def _collect(paths: tuple[str, ...], format_name: str | None, sboms: tuple[str, ...],
+             host_lists: tuple[bool, bool, bool], os_release_path: str | None
+             ) -> list[tuple[str, collectors.Collected]]:
+    """(what was read, what it gave) for every input, in the order given."""
     missing = [path for path in paths if not Path(path).is_file()]
     if missing:
         raise OperationalError(f"{missing[0]}: no such file")
-    try:
-        items = [item for path in paths for item in collectors.collect(path)]
-        if use_dpkg:
-            items += dpkg.query_installed()
-    except collectors.CollectorError as exc:
-        raise click.ClickException(str(exc)) from exc
-    return items
+    release = reading.read_text(Path(os_release_path)) if os_release_path else host.default_os_release()
+    inputs = [(path, collectors.collect(path, os_release=release, format=format_name)) for path in paths]
+    inputs += [(path, _sbom(path)) for path in sboms]
+    readers = (("dpkg-query", host.dpkg_packages), ("apk", host.apk_packages), ("rpm -qa", host.rpm_packages))
+    inputs += [(label, reader(release)) for (label, reader), wanted in zip(readers, host_lists) if wanted]
+    return inputs
+
+
+def _sbom(path: str) -> collectors.Collected:
+    collected = collectors.collect(path)
+    if collected.format not in collectors.SBOM_FORMATS:
+        raise collectors.UnsupportedFile(f"{path}: not a CycloneDX or SPDX JSON document")
+    return collected
+
+
+def _report(inputs: list[tuple[str, collectors.Collected]], strict: bool) -> list[dict]:
+    """Say what each input gave and skipped; the items of all of them."""
+    skipped = [skip for _, collected in inputs for skip in collected.skipped]
+    for label, collected in inputs:
+        click.echo(f"{label}: {collected.format}, {len(collected.items)} packages")
+    for skip in skipped:
+        click.echo(str(skip), err=True)
+    if strict and skipped:
+        raise SkippedInStrictMode(f"{len(skipped)} entries skipped (--strict); the first: {skipped[0]}")
+    return [item for _, collected in inputs for item in collected.items]

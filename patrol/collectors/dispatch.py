@@ -1,54 +1,71 @@
-"""Pick the collector for a file by its name, as `patrol push FILE` does."""
+"""Pick the format of an input, by `--format`, by file name, or by content, and read it."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from patrol.collectors import composer, dpkg, npm, poetry, requirements, uv
-from patrol.collectors.errors import UnreadableFile, UnsupportedFile
-from patrol.collectors.items import Item
+from patrol.collectors import reading, sniffing
+from patrol.collectors.errors import UnsupportedFile
+from patrol.collectors.formats import BY_NAME, FORMATS, NAMES, Format, Source
+from patrol.collectors.items import Item, Skips
 
 Parser = Callable[[str, str], list[Item]]
 
-# File name patterns and the parser for each; they read `(text, location)`.
-LOCKFILES: tuple[tuple[str, Parser], ...] = (
-    ("composer.lock", composer.parse),
-    ("package-lock.json", npm.parse),
-    ("npm-shrinkwrap.json", npm.parse),
-    ("requirements*.txt", requirements.parse),
-    ("poetry.lock", poetry.parse),
-    ("uv.lock", uv.parse),
-)
-# Saved output of the dpkg-query command in dpkg.DPKG_QUERY_FORMAT.
-DPKG_OUTPUT = "dpkg*.txt"
+
+@dataclass(frozen=True)
+class Collected:
+    """What one input gave: its format's name, its items, and what it skipped."""
+
+    format: str
+    items: list[Item]
+    skipped: Skips
 
 
-def collect(path: str | Path, *, os_release: str = "") -> list[Item]:
-    """Items of one file, located at its absolute path.
+def collect(path: str | Path, *, os_release: str = "", format: str | None = None) -> Collected:
+    """Read one file, located at its absolute path.
 
-    `os_release` only matters for saved dpkg-query output: the os-release text
-    of the host it came from (without it the ecosystem is plain "Debian").
+    `format` names the format outright; otherwise the file name decides, and
+    failing that the content. `os_release` only matters for OS package lists:
+    the os-release text of the host they came from.
     """
     path = Path(path)
-    if fnmatchcase(path.name, DPKG_OUTPUT):
-        return dpkg.parse(_read(path), os_release, origin=str(path))
-    return parser_for(path.name)(_read(path), str(path.absolute()))
+    chosen = _named(format) if format else _by_file_name(path.name)
+    text = reading.read_text(path)
+    chosen = chosen or _by_content(text, path)
+    return read(text, str(path.absolute()), chosen.name, os_release=os_release)
+
+
+def read(text: str, location: str, format: str, *, os_release: str = "") -> Collected:
+    """Read text already in hand (an SBOM request body, a command's output) as `format`."""
+    source = Source(text, location, os_release)
+    items = _named(format).read(source)
+    return Collected(format, items, source.skipped)
 
 
 def parser_for(file_name: str) -> Parser:
-    """The lockfile parser for a file name; raises UnsupportedFile."""
-    for pattern, parser in LOCKFILES:
-        if fnmatchcase(file_name, pattern):
-            return parser
-    supported = ", ".join([pattern for pattern, _ in LOCKFILES] + [DPKG_OUTPUT])
-    raise UnsupportedFile(f"{file_name}: not a file Patrol can read (supported: {supported})")
+    """The lock file parser for a file name, as `(text, location) -> items`; raises UnsupportedFile."""
+    chosen = _by_file_name(file_name)
+    if chosen is None:
+        raise UnsupportedFile(f"{file_name}: not a file name Patrol knows")
+    return lambda text, location: read(text, location, chosen.name).items
 
 
-def _read(path: Path) -> str:
-    try:
-        # utf-8-sig: editors on Windows may start the file with a byte order mark.
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"{path}: not UTF-8 text") from exc
-    except OSError as exc:
-        raise UnreadableFile(f"{path}: {exc.strerror or exc}") from exc
+def _named(format: str) -> Format:
+    if format not in BY_NAME:
+        raise UnsupportedFile(f"{format}: not a format Patrol reads (formats: {', '.join(NAMES)})")
+    return BY_NAME[format]
+
+
+def _by_file_name(file_name: str) -> Format | None:
+    return next((fmt for fmt in FORMATS if any(fnmatchcase(file_name, p) for p in fmt.file_names)), None)
+
+
+def _by_content(text: str, path: Path) -> Format:
+    name = sniffing.detect(text)
+    if name is None:
+        raise UnsupportedFile(
+            f"{path}: neither its name nor its content says what it is; name it with --format"
+            f" ({', '.join(NAMES)})"
+        )
+    return BY_NAME[name]

@@ -4,11 +4,7 @@ Debian advisories name source packages, so each item also carries its
 source package and version (`s`, `sv`).
 """
 
-import subprocess
-from collections.abc import Sequence
-from pathlib import Path
-
-from patrol.collectors import os_release
+from patrol.collectors import commands, os_release
 from patrol.collectors.errors import DpkgQueryFailed, MalformedFile
 from patrol.collectors.items import Item, make_item, unique
 
@@ -23,10 +19,10 @@ def parse(text: str, os_release_text: str = "", *, origin: str = "dpkg-query out
     """Items for the installed packages listed in dpkg-query output.
 
     `os_release_text` is the os-release of the host the output came from; it
-    decides the ecosystem ("Debian:12", or "Debian" when unknown). `origin`
+    decides the ecosystem ("Debian:12", "Ubuntu:22.04:LTS", or "Debian" when unknown). `origin`
     names the output in error messages, such as the file it was saved to.
     """
-    ecosystem = os_release.debian_ecosystem(os_release_text)
+    ecosystem = os_release.ecosystem(os_release_text, "dpkg")
     items = (
         _installed_item(line, f"{origin}, line {number}", ecosystem)
         for number, line in enumerate(text.splitlines(), start=1)
@@ -36,25 +32,10 @@ def parse(text: str, os_release_text: str = "", *, origin: str = "dpkg-query out
     return unique(item for item in items if item)
 
 
-def query_installed(
-    dpkg_query: str = "dpkg-query",
-    os_release_paths: Sequence[Path] = os_release.OS_RELEASE_PATHS,
-) -> list[Item]:
-    """Items for the packages installed on this host (`patrol push --dpkg`)."""
-    return parse(run_dpkg_query(dpkg_query), os_release.read_os_release(os_release_paths))
-
-
 def run_dpkg_query(dpkg_query: str = "dpkg-query") -> str:
     """The output of dpkg-query in the format `parse` reads."""
     command = [dpkg_query, "--show", f"--showformat={DPKG_QUERY_FORMAT}"]
-    try:
-        done = subprocess.run(command, capture_output=True, check=True, encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise DpkgQueryFailed(f"{dpkg_query} not found: is this a Debian system?") from exc
-    except subprocess.CalledProcessError as exc:
-        message = exc.stderr.strip() or f"exit status {exc.returncode}"
-        raise DpkgQueryFailed(f"{dpkg_query} failed: {message}") from exc
-    return done.stdout
+    return commands.output_of(command, DpkgQueryFailed)
 
 
 def _installed_item(line: str, where: str, ecosystem: str) -> Item | None:
@@ -66,8 +47,16 @@ def _installed_item(line: str, where: str, ecosystem: str) -> Item | None:
     # ("ii", or "hi" when held); "rc", "un", "iU" leave no package in use.
     if status[1:2] != "i":
         return None
-    # An empty source means the binary's own name and version: dpkg omits the
-    # Source field then, and older dpkg has no source:* fields at all.
+    return package_item(name, version, source, source_version, ecosystem)
+
+
+def package_item(name: str, version: str | None, source: str | None, source_version: str | None,
+                 ecosystem: str) -> Item:
+    """An installed package with its source package.
+
+    An empty source means the binary's own name and version: dpkg omits the
+    Source field then, and older dpkg has no source:* fields at all.
+    """
     return make_item(
         name,
         version,

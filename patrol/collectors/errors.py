@@ -21,5 +21,17 @@ class UnreadableFile(CollectorError):
     """The file cannot be opened or is not UTF-8 text."""
 
 
-class DpkgQueryFailed(CollectorError):
+class CommandFailed(CollectorError):
+    """A package manager query (dpkg-query, rpm) is missing or ended with an error."""
+
+
+class DpkgQueryFailed(CommandFailed):
     """dpkg-query is missing or ended with an error."""
+
+
+class FileTooLarge(CollectorError):
+    """The file is bigger than any inventory Patrol reads; refused unread."""
+
+
+class UnknownDistribution(CollectorError):
+    """os-release names no distribution whose advisories Patrol can match."""

@@ -6,8 +6,24 @@ name). Only `n` is required, so keys without a value are left out.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 Item = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Something a file lists that no item stands for, and why: `patrol push` says so."""
+
+    location: str
+    what: str
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: skipped {self.what}: {self.why}"
+
+
+Skips = list[Skip]
 
 
 def make_item(

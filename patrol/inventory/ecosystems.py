@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import re
 
-KNOWN = {"packagist": "Packagist", "npm": "npm", "pypi": "PyPI", "debian": "Debian"}
+KNOWN = {
+    "packagist": "Packagist", "npm": "npm", "pypi": "PyPI", "debian": "Debian",
+    "rubygems": "RubyGems", "go": "Go", "crates.io": "crates.io", "maven": "Maven", "nuget": "NuGet",
+    "alpine": "Alpine", "ubuntu": "Ubuntu", "rocky linux": "Rocky Linux", "almalinux": "AlmaLinux",
+    "red hat": "Red Hat",
+}
+# Distributions, whose records carry a release after a colon: "Ubuntu:22.04:LTS".
+DISTRIBUTIONS = frozenset({"Debian", "Ubuntu", "Alpine", "Rocky Linux", "AlmaLinux", "Red Hat"})
 # Composer's name rule, written so that each separator must be present: the
 # usual `([_.-]?[a-z0-9]+)*` form backtracks exponentially on a near miss.
 _VENDOR_PACKAGE = re.compile(r"[a-z0-9]+(?:[_.-][a-z0-9]+)*/[a-z0-9]+(?:(?:[_.]|--?)[a-z0-9]+)*")
@@ -15,12 +22,12 @@ _PYPI_LOCATIONS = ("requirements", "poetry.lock", "uv.lock", "pipfile.lock", "si
 
 
 def normalise(explicit: str) -> str | None:
-    """`packagist` → `Packagist`, `debian:12` → `Debian:12`; unknown → None."""
+    """`packagist` → `Packagist`, `ubuntu:22.04:LTS` → `Ubuntu:22.04:LTS`; unknown → None."""
     base, _, release = explicit.strip().partition(":")
     name = KNOWN.get(base.lower())
     if name is None:
         return None
-    return f"{name}:{release}" if release and name == "Debian" else name
+    return f"{name}:{release}" if release and name in DISTRIBUTIONS else name
 
 
 def infer(name: str, location: str | None, explicit: str | None = None) -> str | None:
@@ -45,6 +52,6 @@ def package_name(name: str, ecosystem: str | None) -> str:
         return name[4:]
     if ecosystem == "PyPI":
         return re.sub(r"[-_.]+", "-", name).lower()
-    if ecosystem == "Packagist":
+    if ecosystem in ("Packagist", "NuGet"):  # both treat names case-insensitively
         return name.lower()
     return name

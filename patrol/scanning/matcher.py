@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from patrol.advisories import ranges
+from patrol.advisories import ranges, releases
 from patrol.inventory import ecosystems
 from patrol.models import Advisory, AdvisoryPackage, Software
 
 BATCH = 500
+# Their records name source packages (dpkg `Source:`, apk `o:` origin); the
+# Red Hat family's records name binary RPMs, so those are matched by name.
+_SOURCE_PACKAGE_DISTRIBUTIONS = frozenset({"Debian", "Ubuntu", "Alpine"})
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class _Probe:
 
 
 def find(session: Session, items: Iterable[Software]) -> list[Finding]:
-    probes = [probe for item in items if (probe := _probe(item)) is not None]
+    probes = [found for item in items if (found := probe_of(item)) is not None]
     candidates = _candidates(session, {(p.ecosystem, p.name) for p in probes})
     hits = [
         (probe, candidate.advisory_id, fixed)
@@ -60,18 +63,36 @@ def find(session: Session, items: Iterable[Software]) -> list[Finding]:
 
 
 def _distinct(findings: list[Finding]) -> list[Finding]:
-    """One finding per vulnerability: advisories that alias each other
-    (PYSEC-… and GHSA-… for one CVE) would otherwise report it twice.
-    The advisory with a known severity and a GHSA id is kept."""
-    kept: list[Finding] = []
-    seen: set[str] = set()
-    for finding in sorted(findings, key=_preference):
-        names = {finding.advisory.osv_id, *(finding.advisory.aliases or [])}
-        if names & seen:
-            continue
-        seen |= names
-        kept.append(finding)
-    return kept
+    """One finding per vulnerability: advisories that alias each other, even
+    through a third (GO-… and RUSTSEC-… each naming GHSA-…, PYSEC-… and GHSA-…
+    sharing a CVE), would otherwise report it once per database. In each group
+    the advisory with a known severity and a GHSA id is kept."""
+    groups = alias_groups([{f.advisory.osv_id, *(f.advisory.aliases or [])} for f in findings])
+    best: dict[int, Finding] = {}
+    for finding, group in zip(findings, groups):
+        if group not in best or _preference(finding) < _preference(best[group]):
+            best[group] = finding
+    return list(best.values())
+
+
+def alias_groups(names: list[set[str]]) -> list[int]:
+    """For each set of names, the number of its group: sets sharing a name,
+    directly or through other sets, are one group."""
+    owner: dict[str, int] = {}
+    parent = list(range(len(names)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, group in enumerate(names):
+        for name in group:
+            if name in owner:
+                parent[root(i)] = root(owner[name])
+            owner.setdefault(name, i)
+    return [root(i) for i in range(len(names))]
 
 
 def _preference(finding: Finding) -> tuple:
@@ -79,12 +100,13 @@ def _preference(finding: Finding) -> tuple:
     return (advisory.severity == "unknown", not advisory.osv_id.startswith("GHSA-"), advisory.osv_id)
 
 
-def _probe(item: Software) -> _Probe | None:
+def probe_of(item: Software) -> _Probe | None:
+    """What `item` is looked up and compared as; None without an ecosystem or a version."""
     if not item.ecosystem:
         return None
     base, _, release = item.ecosystem.partition(":")
     name, version = item.name, item.version
-    if base == "Debian" and item.source_name:
+    if base in _SOURCE_PACKAGE_DISTRIBUTIONS and item.source_name:
         name, version = item.source_name, item.source_version or item.version
     if not version:
         return None
@@ -140,7 +162,7 @@ def _live_advisories(session: Session, ids: set[int]) -> dict[int, Advisory]:
 def _evaluate(probe: _Probe, candidate: _Candidate) -> _Fixed | None:
     """None when the entry does not affect the probe, else the version that fixes it."""
     _, _, advisory_release = candidate.ecosystem_full.partition(":")
-    if probe.release and advisory_release and advisory_release != probe.release:
+    if not releases.same_release(probe.ecosystem, advisory_release, probe.release or ""):
         return None
     matcher = ranges.compile_affected(candidate.ecosystem_full, candidate.affected)
     if not matcher.matches(probe.version):

@@ -155,7 +155,12 @@ def test_delete_removes_the_bucket_and_its_software(client, caller, server_id, p
         ({"n": "Requests", "v": "2.28.1", "e": "pypi"}, "PyPI"),
         ({"n": "nginx", "v": "1.2", "e": "debian:12"}, "Debian:12"),
         ({"n": "php", "v": "8.1.2", "l": "/usr/bin/php"}, None),
-        ({"n": "serde", "v": "1.0.0", "e": "crates.io"}, None),
+        ({"n": "serde", "v": "1.0.0", "e": "crates.io"}, "crates.io"),
+        ({"n": "libssl3", "v": "3.0.2-0ubuntu1.10", "e": "Ubuntu:22.04:LTS"}, "Ubuntu:22.04:LTS"),
+        ({"n": "busybox", "v": "1.36.0-r9", "e": "Alpine:v3.18"}, "Alpine:v3.18"),
+        ({"n": "bash", "v": "5.1.8-4.el9", "e": "AlmaLinux:9"}, "AlmaLinux:9"),
+        ({"n": "com.example:lib", "v": "1.0", "e": "Maven"}, "Maven"),
+        ({"n": "plug", "v": "1.0.0", "e": "Hex"}, None),
         ({"n": "Not A Package", "v": "1", "l": "/var/www/composer.lock"}, None),
     ],
 )

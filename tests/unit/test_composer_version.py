@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from patrol.advisories.composer_version import ComposerVersion, InvalidComposerVersion, compare
+from patrol.advisories.versioning.composer import ComposerVersion, InvalidComposerVersion, compare
 from tests.support.data import PACKAGIST_CASES as CASES
+
 SIGN = {"<": -1, "=": 0, ">": 1}
 
 

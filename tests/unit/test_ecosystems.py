@@ -19,7 +19,12 @@ COMPOSER_RULE = re.compile(r"^[a-z0-9]([_.-]?[a-z0-9]+)*/[a-z0-9](([_.]|-{1,2})?
     ("explicit", "expected"),
     [("npm", "npm"), ("NPM", "npm"), ("packagist", "Packagist"), ("Packagist", "Packagist"), ("pypi", "PyPI"),
      ("PyPI", "PyPI"), ("debian", "Debian"), ("Debian:12", "Debian:12"), ("debian:11", "Debian:11"),
-     (" npm ", "npm"), ("npm:1", "npm"), ("crates.io", None), ("Go", None), ("", None)],
+     (" npm ", "npm"), ("npm:1", "npm"), ("crates.io", "crates.io"), ("go", "Go"), ("nuget", "NuGet"),
+     ("ubuntu:22.04:LTS", "Ubuntu:22.04:LTS"), ("Alpine:v3.18", "Alpine:v3.18"), ("rocky linux:9", "Rocky Linux:9"),
+     ("AlmaLinux:9", "AlmaLinux:9"), ("Maven:x", "Maven"), ("conan", None), ("", None),
+     ("Go", "Go"), ("go:1", "Go"), ("RubyGems", "RubyGems"), ("Maven", "Maven"),
+     ("Ubuntu:22.04:LTS", "Ubuntu:22.04:LTS"), ("Rocky Linux:9", "Rocky Linux:9"),
+     ("Red Hat:enterprise_linux:9", "Red Hat:enterprise_linux:9"), ("Hex", None)],
 )
 def test_normalise_explicit_names(explicit, expected):
     assert ecosystems.normalise(explicit) == expected
@@ -44,7 +49,8 @@ def test_normalise_explicit_names(explicit, expected):
         ("nginx", None, None, None),
         ("php", "/usr/bin/php", None, None),
         ("lodash", COMPOSER, "npm", "npm"),  # explicit wins over the location
-        ("lodash", "/", "rubygems", None),  # an explicit unknown stays unknown
+        ("lodash", "/", "cocoapods", None),  # an explicit unknown stays unknown
+        ("lodash", "/", "hex", None),  # an explicit unknown stays unknown
     ],
 )
 def test_infer(name, location, explicit, expected):

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from patrol.advisories.ranges import compile_affected, fixed_in, is_affected
-from patrol.advisories.versions import UnsupportedEcosystem, sort_key
+from patrol.advisories.versioning import UnsupportedEcosystem, sort_key
 from tests.support.data import OSV
 
 
@@ -152,7 +152,7 @@ def test_semver_ranges_use_semver_order_in_any_ecosystem():
 
 def test_unsupported_ecosystem_raises():
     with pytest.raises(UnsupportedEcosystem):
-        compile_affected("Go", {"versions": ["v1.0.0"]})
+        compile_affected("Hex", {"versions": ["v1.0.0"]})
 
 
 def test_a_compiled_entry_is_reused_for_the_same_dict():

@@ -86,7 +86,7 @@ def test_modified_is_an_aware_utc_time(modified, expected):
 
 def test_unsupported_or_unusable_packages_are_left_out():
     record = records.parse({"id": "X", "affected": [
-        {"package": {"ecosystem": "crates.io", "name": "serde"}},
+        {"package": {"ecosystem": "Hex", "name": "phoenix"}},
         {"package": {"ecosystem": "npm", "name": ""}},
         {"package": {"ecosystem": "npm"}},
         {"package": "npm/lodash"},

@@ -7,8 +7,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from univers import debian
 
-from patrol.advisories import versions
-from patrol.advisories.versions import (
+from patrol.advisories import versioning
+from patrol.advisories.versioning import (
     InvalidVersion,
     UnsupportedEcosystem,
     base_ecosystem,
@@ -89,6 +89,7 @@ def test_equal_versions_have_equal_keys(ecosystem, left, right):
         ("npm", "1.2.3-beta.02"),
         ("npm", "latest"),
         ("PyPI", "not a version"),
+        ("PyPI", "no-digits"),
         ("Debian", "abc"),
         ("Debian", ""),
         ("Packagist", "latest"),
@@ -104,7 +105,7 @@ def test_invalid_version_is_a_value_error():
         semver_key("1")
 
 
-@pytest.mark.parametrize("ecosystem", ["Go", "crates.io", "debian", ""])
+@pytest.mark.parametrize("ecosystem", ["Hex", "Pub", "debian", "go", ""])
 def test_unknown_ecosystems_raise(ecosystem):
     with pytest.raises(UnsupportedEcosystem):
         sort_key(ecosystem, "1.0.0")
@@ -112,7 +113,7 @@ def test_unknown_ecosystems_raise(ecosystem):
 
 def test_keys_are_cached_per_string():
     assert sort_key("PyPI", "3.1.2") is sort_key("PyPI", "3.1.2")
-    assert versions.key_function("Debian:12") is versions.key_function("Debian")
+    assert versioning.key_function("Debian:12") is versioning.key_function("Debian")
 
 
 IDENTIFIER = st.sampled_from(["0", "1", "2", "10", "alpha", "beta", "rc", "a1", "0a", "-", "A"])

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from patrol.advisories.versioning.errors import Ordered
+
 Part = tuple[int, int | None]  # (rank, number); words and "#" have no number
 
 
@@ -34,7 +36,7 @@ _NUMBERED = re.compile(r"\d[0-9a-z.#*_-]*")
 _BARE_BRANCHES = frozenset({"master", "trunk", "default"})
 
 
-class ComposerVersion:
+class ComposerVersion(Ordered):
     """A Composer version as a sort key: `sorted(tags, key=ComposerVersion)`.
 
     `dev-` branches sort below every numbered version and, among themselves,
@@ -50,25 +52,8 @@ class ComposerVersion:
     def __repr__(self) -> str:
         return f"ComposerVersion({self.text!r})"
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ComposerVersion):
-            return NotImplemented
-        return _compare(self, other) == 0
-
-    # PHP's "#" form equals every number, so equality is not hashable.
-    __hash__ = None  # type: ignore[assignment]
-
-    def __lt__(self, other: ComposerVersion) -> bool:
-        return _compare(self, other) < 0
-
-    def __le__(self, other: ComposerVersion) -> bool:
-        return _compare(self, other) <= 0
-
-    def __gt__(self, other: ComposerVersion) -> bool:
-        return _compare(self, other) > 0
-
-    def __ge__(self, other: ComposerVersion) -> bool:
-        return _compare(self, other) >= 0
+    def _compare(self, other: ComposerVersion) -> int:
+        return _compare(self, other)
 
 
 def compare(a: str, b: str) -> int:

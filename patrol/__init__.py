@@ -11,6 +11,7 @@ try:
 except PackageNotFoundError:  # running from a checkout that was not installed
     __version__ = "0.0.0"
 
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Patrol app: core API, then every installed extension.
 
@@ -18,17 +19,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Extensions register under the `patrol.extensions` entry point group; the
     core never imports them, which keeps the dependency pointing one way.
     """
-    from patrol import api, cli, config as settings, db, resources
+    from patrol import api, cli, config as settings, db, health, input_guard, resources
+    from patrol.advisories import schedule
     from patrol.scanning import workers
+    from patrol.transactions import PatrolFlask
 
     wanted = {**settings.from_env(), **(config or {})}
-    app = Flask(__name__, instance_path=wanted["INSTANCE_PATH"], instance_relative_config=True,
-                template_folder=str(resources.templates()))
+    app = PatrolFlask(__name__, instance_path=wanted["INSTANCE_PATH"], instance_relative_config=True,
+                      template_folder=str(resources.templates()))
     app.config.update(wanted)
     app.config["PATROL_VERSION"] = __version__
     db.init_app(app)
+    input_guard.init_app(app)
     api.init_app(app)
+    health.init_app(app)
     workers.init_app(app)
+    schedule.init_app(app)
     cli.init_app(app)
     _load_extensions(app)
     return app

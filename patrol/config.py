@@ -36,6 +36,14 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return _number(env, name, default, float)
 
 
+def _limit(env: Mapping[str, str], name: str, default: float, kind: type = int):  # noqa: ANN202
+    """A quota or rate: 0 switches it off (only when set so), a negative number is an error."""
+    value = _number(env, name, default, kind)
+    if value < 0:
+        raise ConfigError(f"{name} must be 0 (no limit) or more, not {value}")
+    return value
+
+
 def _list(env: Mapping[str, str], name: str, default: str = "") -> list[str]:
     return [part.strip() for part in env.get(name, default).split(",") if part.strip()]
 
@@ -75,6 +83,11 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SCAN_WORKERS": _int(env, "PATROL_SCAN_WORKERS", 2),
         "SCHEDULER_TICK": _float(env, "PATROL_SCHEDULER_TICK", 30.0),
         "ADVISORY_SOURCE_URL": env.get("PATROL_ADVISORY_URL", OSV_BUCKET_URL).rstrip("/"),
+        "ADVISORY_SYNC_INTERVAL": _int(env, "PATROL_ADVISORY_SYNC_INTERVAL", 3600),
+        "ADVISORY_ECOSYSTEMS": _list(env, "PATROL_ADVISORY_ECOSYSTEMS"),
+        "ADVISORY_TIMEOUT": _float(env, "PATROL_ADVISORY_TIMEOUT", 60.0),
+        "ADVISORY_FULL_SYNC_ABOVE": _int(env, "PATROL_ADVISORY_FULL_SYNC_ABOVE", 2000),
+        "SCAN_DEBOUNCE": _float(env, "PATROL_SCAN_DEBOUNCE", 5.0),
         "WEBHOOK_ALLOWED_NETWORKS": _networks(env, "PATROL_WEBHOOK_ALLOWED_NETWORKS"),
         "WEBHOOK_CONNECT_TIMEOUT": _float(env, "PATROL_WEBHOOK_CONNECT_TIMEOUT", 5.0),
         "WEBHOOK_TIMEOUT": _float(env, "PATROL_WEBHOOK_TIMEOUT", 15.0),
@@ -90,6 +103,12 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SLACK_CLIENT_SECRET": env.get("SLACK_CLIENT_SECRET") or None,
         "SLACK_API_URL": env.get("SLACK_API_URL", "https://slack.com/api/"),
         "SLACK_MIN_INTERVAL": _float(env, "PATROL_SLACK_MIN_INTERVAL", 1.0),
+        "QUOTA_SERVERS": _limit(env, "PATROL_MAX_SERVERS", 1000),
+        "QUOTA_WEBHOOKS": _limit(env, "PATROL_MAX_WEBHOOKS", 100),
+        "QUOTA_CREDENTIALS": _limit(env, "PATROL_MAX_CREDENTIALS", 100),
+        "QUOTA_BUCKETS_PER_SERVER": _limit(env, "PATROL_MAX_BUCKETS_PER_SERVER", 100),
+        "API_RATE": _limit(env, "PATROL_API_RATE", 20.0, float),
+        "API_BURST": _limit(env, "PATROL_API_BURST", 100),
     }
 
 

@@ -1,9 +1,11 @@
 """The dashboard (every server at a glance) and one server's page."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 
 from patrol import db, servers
+from patrol.advisories import status
+from patrol.advisories.settings import SyncSettings
 from patrol.errors import AlreadyScanning
 from patrol.scanning import jobs
 from web import access, overview, rendering
@@ -16,7 +18,11 @@ bp.before_request(access.require_account)
 def dashboard():
     session = db.session()
     shown = overview.dashboard(session, servers.listing(session, access.account()))
-    return rendering.live("web/dashboard.html", "web/_server_table.html", shown, servers=shown)
+    advisories = [row for row in status.report(db.get_db(), SyncSettings.from_config(current_app.config)) if row.in_use]
+    return rendering.live(
+        "web/dashboard.html", "web/_server_table.html", shown,
+        servers=shown, advisories=advisories, stale=[row for row in advisories if row.stale],
+    )
 
 
 @bp.get("/servers/<int:server_id>")

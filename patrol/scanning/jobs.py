@@ -21,6 +21,7 @@ from patrol.errors import AlreadyScanning
 from patrol.inventory.buckets import live_software
 from patrol.models import Issue, Scan, Server
 from patrol.scanning import matcher
+from patrol.transactions import is_unavailable
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -64,15 +65,42 @@ def claim(db: Database, limit: int) -> list[int]:
         return ids
 
 
+class ScanOrphaned(Exception):
+    """The database went away during the scan: it is still `running`, under this worker's lease."""
+
+    def __init__(self, scan_id: int) -> None:
+        super().__init__(f"scan {scan_id} lost its database connection")
+        self.scan_id = scan_id
+
+
 def run(db: Database, scan_id: int) -> None:
-    """Run a claimed scan to its end; a failure is recorded, never raised."""
+    """Run a claimed scan to its end; a failure is recorded, never raised.
+
+    Except a lost database, which cannot record anything: `ScanOrphaned`
+    tells the worker to give the scan back (`release`) once it answers again.
+    """
     try:
         with db.session() as session:
             _finish(session, scan_id)
     except Exception as exc:  # noqa: BLE001 - any failure must end the scan visibly
+        if is_unavailable(exc):
+            raise ScanOrphaned(scan_id) from exc
         log.exception("scan %s failed", scan_id)
         with db.session() as session:
             _fail(session, scan_id, f"{type(exc).__name__}: {exc}"[:500])
+
+
+def release(db: Database, scan_ids: set[int]) -> None:
+    """Make scans claimable at once instead of when their lease runs out.
+
+    Released, not failed: nothing of an orphaned scan was committed (its
+    results and events commit together), so running it again gives the
+    answer it would have given, and whoever asked for it gets a result.
+    """
+    with db.session() as session:
+        session.execute(
+            update(Scan).where(Scan.id.in_(scan_ids), Scan.status == "running").values(lease_until=None)
+        )
 
 
 def _finish(session: Session, scan_id: int) -> None:

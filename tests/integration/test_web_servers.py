@@ -113,3 +113,27 @@ def test_live_regions_answer_with_a_version_that_changes_with_the_state(client, 
         after = client.get(path, query_string={"partial": 1})
         assert after.headers["X-Live-Version"] != versions[path]
         assert "Scanning" in text(after)
+
+
+def test_the_dashboard_warns_when_an_ecosystem_in_use_was_never_synced(client, make_account, make_server):
+    me = signed_in(client, make_account)
+    assert "Advisory data is out of date" not in text(client.get("/"))  # no software, nothing to warn of
+    server_id = make_server(me)
+    client.post(f"/api/servers/{server_id}/software_bucket/npm",
+                json={"software": [{"n": "lodash", "v": "4.17.15", "e": "npm"}]}, auth=me.auth)
+    page = text(client.get("/"))
+    assert "Advisory data is out of date" in page and "npm: never synced" in page
+
+
+def test_the_dashboard_shows_the_advisory_age_and_none_when_fresh(client, db, make_account, make_server):
+    from patrol.feeds import state
+
+    me = signed_in(client, make_account)
+    server_id = make_server(me)
+    client.post(f"/api/servers/{server_id}/software_bucket/npm",
+                json={"software": [{"n": "lodash", "v": "4.17.15", "e": "npm"}]}, auth=me.auth)
+    assert state.claim(db, "osv/npm") is not None
+    state.succeeded(db, "osv/npm", 3600, records=12)
+    page = text(client.get("/"))
+    assert "Advisory data is out of date" not in page
+    assert "npm updated just now (12 records)" in page

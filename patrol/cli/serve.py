@@ -60,14 +60,16 @@ def _terminate(*_: object) -> None:
 
 
 def _demo_settings() -> dict:
-    """The demo's own database (unless PATROL_DATABASE_URL names one) and loopback receivers."""
+    """The demo's own database (unless PATROL_DATABASE_URL names one), loopback receivers,
+    and its own advisories only: no scheduled download of osv.dev's sets into a demo."""
     from patrol import demo
 
     try:
         allowed = config.from_env()["WEBHOOK_ALLOWED_NETWORKS"]
     except config.ConfigError as exc:
         raise OperationalError(str(exc)) from exc
-    return {"SQLITE_FILE": demo.SQLITE_FILE, "WEBHOOK_ALLOWED_NETWORKS": [*allowed, *demo.LOOPBACK]}
+    return {"SQLITE_FILE": demo.SQLITE_FILE, "WEBHOOK_ALLOWED_NETWORKS": [*allowed, *demo.LOOPBACK],
+            "ADVISORY_SYNC_INTERVAL": 0}
 
 
 def _listen(app: Flask, host: str, port: int, threads: int) -> BaseWSGIServer:
@@ -96,6 +98,7 @@ def _set_up_demo(app: Flask, url: str) -> None:
     click.echo(f"Demo database: {hide_password(app.config['DATABASE_URL'])}"
                + ("  (its own file: a plain `patrol serve` never sees it)" if own_file else ""))
     click.echo(f"Webhooks may call receivers on this machine ({', '.join(demo.LOOPBACK)}) in the demo.")
+    click.echo("Advisories: the demo's own set; no scheduled sync from osv.dev (`patrol advisories sync` runs one).")
     made = demo.set_up(get_db(app))
     click.echo("Demo data loaded:")
     click.echo(f"  sign in:    {made.email} / {made.password}")

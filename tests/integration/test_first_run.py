@@ -30,7 +30,8 @@ def _one_line_error(done: subprocess.CompletedProcess) -> str:
 
 @pytest.fixture
 def env(database_url) -> dict[str, str]:
-    return {**os.environ, "PATROL_DATABASE_URL": database_url, "PATROL_SECRET_KEY": "test-secret-key"}
+    return {**os.environ, "PATROL_DATABASE_URL": database_url, "PATROL_SECRET_KEY": "test-secret-key",
+            "PATROL_ADVISORY_SYNC_INTERVAL": "0"}
 
 
 def test_version_is_patrols():
@@ -109,12 +110,14 @@ def test_the_demo_keeps_to_its_own_database(tmp_path):
     """Two demo runs, then a plain serve, on the default SQLite files of one instance folder."""
     instance = tmp_path / "instance"
     env = {k: v for k, v in os.environ.items() if k not in ("PATROL_DATABASE_URL", "PATROL_SECRET_KEY")}
-    env.update(PATROL_INSTANCE_PATH=str(instance), PATROL_SCAN_WORKERS="1")
+    # The plain serve must not sync advisories from the internet either.
+    env.update(PATROL_INSTANCE_PATH=str(instance), PATROL_SCAN_WORKERS="1", PATROL_ADVISORY_SYNC_INTERVAL="0")
     for _ in range(2):
         with serving(["--demo", "--port", "0"], env, tmp_path) as (_, output):
             url, key, secret, _ = demo_facts(output)
             assert f"Demo database: sqlite:///{instance / 'patrol-demo.sqlite3'}" in output
             assert "Webhooks may call receivers on this machine (127.0.0.0/8, ::1/128)" in output
+            assert "no scheduled sync from osv.dev" in output
             hook = requests.post(f"{url}/api/webhooks", json={"url": "http://127.0.0.1:9/hook"},
                                  auth=(key, secret), timeout=10)
             assert hook.status_code == 201, hook.text

@@ -19,8 +19,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Extensions register under the `patrol.extensions` entry point group; the
     core never imports them, which keeps the dependency pointing one way.
     """
-    from patrol import api, cli, config as settings, db, health, input_guard, resources
+    from patrol import api, cli, config as settings, db, health, input_guard, metrics, resources
     from patrol.advisories import schedule
+    from patrol.accesslog import AccessLog
     from patrol.scanning import workers
     from patrol.transactions import PatrolFlask
 
@@ -33,10 +34,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     input_guard.init_app(app)
     api.init_app(app)
     health.init_app(app)
+    metrics.init_app(app)
     workers.init_app(app)
     schedule.init_app(app)
     cli.init_app(app)
     _load_extensions(app)
+    app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

@@ -68,6 +68,13 @@ def _seconds_list(env: Mapping[str, str], name: str, default: str) -> list[float
     return values
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip().lower() or choices[0]
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read every Patrol setting from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -109,6 +116,9 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "QUOTA_BUCKETS_PER_SERVER": _limit(env, "PATROL_MAX_BUCKETS_PER_SERVER", 100),
         "API_RATE": _limit(env, "PATROL_API_RATE", 20.0, float),
         "API_BURST": _limit(env, "PATROL_API_BURST", 100),
+        "LOG_FORMAT": _choice(env, "PATROL_LOG_FORMAT", ("text", "json")),
+        "METRICS_HOST": env.get("PATROL_METRICS_HOST") or "127.0.0.1",
+        "METRICS_PORT": _int(env, "PATROL_METRICS_PORT", 0),
     }
 
 

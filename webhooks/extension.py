@@ -6,7 +6,7 @@ from flask import Flask
 from patrol import background, migrate, resources
 from patrol.api import openapi
 from patrol.db import get_db
-from webhooks import api, cli
+from webhooks import api, cli, telemetry
 from webhooks.engine import Engine
 
 def init_app(app: Flask) -> None:
@@ -16,6 +16,8 @@ def init_app(app: Flask) -> None:
     openapi.add_fragment(app, resources.path("webhooks", "openapi.yaml"))
     app.register_blueprint(api.bp, url_prefix="/api")
     engine = Engine(app)
+    telemetry.instrument(engine)
+    telemetry.init_app(app)
     app.extensions["webhooks.engine"] = engine
     background.get(app).add(engine)
     get_db(app).on_events_committed(engine.fanout_loop.wake)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import errno
-import logging
 import secrets
 import signal
 
@@ -11,8 +10,7 @@ from flask import Flask
 from waitress import create_server
 from waitress.server import BaseWSGIServer
 
-from patrol import background, config, migrate
-from patrol.accesslog import AccessLog
+from patrol import background, config, logformat, migrate
 from patrol.cli.apps import build_app
 from patrol.cli.errors import OperationalError, hide_password
 from patrol.db import get_db
@@ -27,7 +25,7 @@ from patrol.db import get_db
 def serve(host: str, port: int, threads: int, demo: bool) -> None:
     """Run Patrol: the web app, the API, scans, the scheduler and deliveries."""
     app = build_app(_demo_settings() if demo else None)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logformat.configure(app.config["LOG_FORMAT"])
     _require_secret_key(app, demo)
     server = _listen(app, host, port, threads)
     migrate.upgrade(app)
@@ -74,7 +72,7 @@ def _demo_settings() -> dict:
 
 def _listen(app: Flask, host: str, port: int, threads: int) -> BaseWSGIServer:
     try:
-        return create_server(AccessLog(app), host=host, port=port, threads=threads, ident="Patrol")
+        return create_server(app, host=host, port=port, threads=threads, ident="Patrol")
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise OperationalError(f"port {port} is in use: pass --port or stop the other process") from exc

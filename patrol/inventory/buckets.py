@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Row, Select, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -144,11 +145,21 @@ def is_live(bucket: Bucket, moment: datetime) -> bool:
 
 def live_software(session: Session, server_id: int) -> list[Software]:
     """The union of the server's unexpired buckets."""
-    return list(
-        session.scalars(
-            select(Software)
-            .join(Bucket, Software.bucket_id == Bucket.id)
-            .where(Software.server_id == server_id, live_filter(now()))
-            .order_by(Software.id)
-        )
+    return list(session.scalars(_live_select(server_id, Software)))
+
+
+def live_items(session: Session, server_id: int) -> list[Row]:
+    """The live software's columns that a scan reads, as plain rows: building
+    thousands of ORM objects costs a scan more than reading them."""
+    columns = (Software.name, Software.version, Software.location, Software.ecosystem,
+               Software.source_name, Software.source_version)
+    return list(session.execute(_live_select(server_id, *columns)))
+
+
+def _live_select(server_id: int, *what: Any) -> Select:
+    return (
+        select(*what)
+        .join(Bucket, Software.bucket_id == Bucket.id)
+        .where(Software.server_id == server_id, live_filter(now()))
+        .order_by(Software.id)
     )

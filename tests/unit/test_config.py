@@ -48,3 +48,10 @@ def test_quotas_and_rates_are_finite_by_default_and_zero_only_when_set():
     assert from_env({"PATROL_MAX_WEBHOOKS": "0", "PATROL_API_RATE": "0.5"})["QUOTA_WEBHOOKS"] == 0
     with pytest.raises(ConfigError, match="PATROL_MAX_SERVERS must be 0"):
         from_env({"PATROL_MAX_SERVERS": "-1"})
+
+
+def test_log_format_is_text_unless_json_is_asked_for():
+    assert from_env({})["LOG_FORMAT"] == "text"
+    assert from_env({"PATROL_LOG_FORMAT": "JSON"})["LOG_FORMAT"] == "json"
+    with pytest.raises(ConfigError, match="PATROL_LOG_FORMAT must be one of text, json"):
+        from_env({"PATROL_LOG_FORMAT": "xml"})

@@ -10,7 +10,8 @@ from webhooks import api, cli, telemetry
 from webhooks.engine import Engine
 
 def init_app(app: Flask) -> None:
-    import webhooks.models  # noqa: F401 - registers the tables
+    import webhooks.channels.models  # noqa: F401 - registers the tables
+    import webhooks.models  # noqa: F401
 
     migrate.add_versions(app, resources.path("webhooks", "migrations"))
     openapi.add_fragment(app, resources.path("webhooks", "openapi.yaml"))

@@ -10,7 +10,7 @@ from flask import Flask
 from waitress import create_server
 from waitress.server import BaseWSGIServer
 
-from patrol import background, config, logformat, migrate
+from patrol import background, banners, config, logformat, migrate
 from patrol.cli.apps import build_app
 from patrol.cli.errors import OperationalError, hide_password
 from patrol.db import get_db
@@ -34,6 +34,8 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
         _set_up_demo(app, url)
     background.get(app).start()
     click.echo(f"Patrol is running at {url}/  (API: {url}/api)  Ctrl+C stops it.")
+    for line in banners.lines(app):
+        click.echo(line)
     signal.signal(signal.SIGTERM, _terminate)
     try:
         server.run()

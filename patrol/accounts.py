@@ -14,6 +14,7 @@ from patrol.models import Account
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
+FIRST_LABEL = "first key"
 
 
 def normalise_email(email: str) -> str:
@@ -28,7 +29,7 @@ def create(
 ) -> tuple[Account, credentials.IssuedCredential]:
     """A new account with its first API credential."""
     account = add(session, email, password)
-    return account, credentials.issue(session, account, label="first key")
+    return account, credentials.issue(session, account, label=FIRST_LABEL)
 
 
 def add(session: Session, email: str, password: str | None = None) -> Account:

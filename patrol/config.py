@@ -1,7 +1,7 @@
 """Configuration: the only module that reads the environment.
 
 Every setting has a safe default so that `patrol serve --demo` runs with
-nothing set. Names follow the contract (`../shared/spec/api.md`).
+nothing set. Names follow the contract (`docs/api.md`).
 """
 from __future__ import annotations
 
@@ -89,6 +89,7 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     public_url = env.get("PATROL_PUBLIC_URL", "").rstrip("/") or None
     return {
         "DATABASE_URL": env.get("PATROL_DATABASE_URL") or None,
+        "INSTANCE_PATH": os.path.abspath(env["PATROL_INSTANCE_PATH"]) if env.get("PATROL_INSTANCE_PATH") else None,
         "SECRET_KEY": env.get("PATROL_SECRET_KEY") or None,
         "PUBLIC_URL": public_url,
         "API_URL": env.get("PATROL_API_URL") or (public_url + "/api" if public_url else None),

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from patrol.clock import now
 from patrol.errors import PatrolError
+from patrol.models import Account
 from web.models import SignInFailure
 
 WINDOW = timedelta(hours=1)
@@ -122,6 +123,11 @@ def forget(session: Session, email: str, address: str) -> None:
     """A successful sign-in clears its email's failures from its address (not others')."""
     session.execute(delete(SignInFailure).where(SignInFailure.email == _key(email),
                                                 SignInFailure.address == address[:MAX_ADDRESS]))
+
+
+def forget_account(session: Session, account: Account) -> None:
+    """Before `account` is deleted: its email's failure records, from every address (they name it)."""
+    session.execute(delete(SignInFailure).where(SignInFailure.email == _key(account.email)))
 
 
 def _key(email: str) -> str:

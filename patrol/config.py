@@ -1,7 +1,7 @@
 """Configuration: the only module that reads the environment.
 
 Every setting has a safe default so that `patrol serve --demo` runs with
-nothing set. Names follow the contract (`../shared/spec/api.md`).
+nothing set. Names follow the contract (`docs/api.md`).
 """
 from __future__ import annotations
 
@@ -68,6 +68,14 @@ def _seconds_list(env: Mapping[str, str], name: str, default: str) -> list[float
     return values
 
 
+def _app_token(env: Mapping[str, str]) -> str | None:
+    """SLACK_APP_TOKEN turns on Socket Mode; only an app-level token (xapp-...) can open it."""
+    token = env.get("SLACK_APP_TOKEN") or None
+    if token is not None and not token.startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN must be an app-level token (xapp-...) with connections:write")
+    return token
+
+
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
     value = env.get(name, "").strip().lower() or choices[0]
     if value not in choices:
@@ -81,6 +89,7 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     public_url = env.get("PATROL_PUBLIC_URL", "").rstrip("/") or None
     return {
         "DATABASE_URL": env.get("PATROL_DATABASE_URL") or None,
+        "INSTANCE_PATH": os.path.abspath(env["PATROL_INSTANCE_PATH"]) if env.get("PATROL_INSTANCE_PATH") else None,
         "SECRET_KEY": env.get("PATROL_SECRET_KEY") or None,
         "PUBLIC_URL": public_url,
         "API_URL": env.get("PATROL_API_URL") or (public_url + "/api" if public_url else None),
@@ -103,8 +112,12 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "WEBHOOK_MAX_SLOTS_PER_WEBHOOK": _int(env, "PATROL_WEBHOOK_MAX_SLOTS_PER_WEBHOOK", 2),
         "WEBHOOK_DISABLE_AFTER": _int(env, "PATROL_WEBHOOK_DISABLE_AFTER", 5 * 86400),
         "RETENTION_DAYS": _int(env, "PATROL_RETENTION_DAYS", 30),
+        "TRUSTED_PROXIES": _int(env, "PATROL_TRUSTED_PROXIES", 0),
+        "SESSION_IDLE_TIMEOUT": _int(env, "PATROL_SESSION_IDLE_TIMEOUT", 7 * 86400),
+        "SESSION_MAX_AGE": _int(env, "PATROL_SESSION_MAX_AGE", 30 * 86400),
         "SLACK_SIGNING_SECRET": env.get("SLACK_SIGNING_SECRET") or None,
         "SLACK_BOT_TOKEN": env.get("SLACK_BOT_TOKEN") or None,
+        "SLACK_APP_TOKEN": _app_token(env),
         "SLACK_CLIENT_ID": env.get("SLACK_CLIENT_ID") or None,
         "SLACK_CLIENT_SECRET": env.get("SLACK_CLIENT_SECRET") or None,
         "SLACK_API_URL": env.get("SLACK_API_URL", "https://slack.com/api/"),

@@ -11,6 +11,7 @@ A route added to the app without an entry in MATRIX fails the first test.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pytest
@@ -27,10 +28,13 @@ from webhooks.slack import blocks
 
 pytestmark = pytest.mark.reliability
 SIGNING_SECRET = "8f14e45fceea167a5a36dedd4bea2543"
+PUBLIC_URL = "https://patrol.matrix.test"
 INTRUDER_TEAM = "T0INTRUDER"
 VICTIM_SERVER = "victim-only.example.com"
 VICTIM_BUCKET = "victim-bucket"
 VOLATILE = {"slack_seen_requests", "signin_failures", "alembic_version"}  # written by any request
+SIGN_IN_ROWS = frozenset({"web_sessions"})  # the intruder's own sign-in writes one
+TOUCHED = frozenset({"last_used_at", "last_seen_at"})  # written by every authenticated request
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,8 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("/api-settings/webhooks", "POST"): Call("web", "/api-settings/webhooks", HOOK_FORM, foreign=False),
     ("/set-password", "GET"): Call("web", "/set-password", foreign=False),
     ("/set-password", "POST"): Call("web", "/set-password", NEW_PASSWORD_FORM, foreign=False),
+    ("/account/password", "GET"): Call("web", "/account/password", foreign=False),
+    ("/account/password", "POST"): Call("web", "/account/password", NEW_PASSWORD_FORM, foreign=False),
     ("/signout", "POST"): Call("web", "/signout", {}, foreign=False),
     ("/register", "GET"): Call("web", "/register", foreign=False),
     ("/register", "POST"): Call("public", "/register", {"email": "victim@example.com", "password": PASSWORD,
@@ -130,6 +136,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     # Slack: covered by SLACK_CALLS below, from the intruder's linked workspace.
     ("/slack/events", "POST"): Call("slack", "/slack/events", foreign=False),
 }
+WORKSPACE_EVENTS = {"link_shared", "app_home_opened"}  # app_uninstalled, tokens_revoked: the intruder's own
 # Every command word and every button Patrol's messages carry, aimed at the victim's server.
 SLACK_CALLS = {
     "status": ("command", f"status {VICTIM_SERVER}"),
@@ -139,12 +146,16 @@ SLACK_CALLS = {
     blocks.SCAN_AGAIN: ("button", "{server}"),
     blocks.SHOW_ISSUES: ("button", "{server}"),
     blocks.OPEN_SERVER: ("button", "{server}"),
+    # Events whose answers go to Slack's Web API: a shared link to the victim's server page, the App Home.
+    "link_shared": ("event", PUBLIC_URL + "/servers/{server}"),
+    "app_home_opened": ("event", ""),
 }
 
 
 @pytest.fixture
 def app_config(app_config, slack_api):
-    app_config.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack_api.base_url, API_RATE=0)
+    app_config.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack_api.base_url, API_RATE=0,
+                      SLACK_BOT_TOKEN="xoxb-matrix-bot-token", PUBLIC_URL=PUBLIC_URL)
     return app_config
 
 
@@ -156,7 +167,7 @@ def test_every_route_and_slack_action_has_a_matrix_entry(app):
     assert routes(app) - MATRIX.keys() == set(), "add these routes to MATRIX"
     assert MATRIX.keys() - routes(app) == set(), "these MATRIX entries name no route any more"
     buttons = {value for name, value in vars(blocks).items() if name.isupper() and str(value).startswith("patrol_")}
-    assert set(ACTIONS) | buttons == SLACK_CALLS.keys()
+    assert set(ACTIONS) | buttons | WORKSPACE_EVENTS == SLACK_CALLS.keys()
 
 
 @dataclass
@@ -194,11 +205,11 @@ def settled(db) -> bool:
     return busy == 0 and undispatched == 0 and running is None
 
 
-def snapshot(db) -> dict[str, set[tuple]]:
-    """Every row of every table but the volatile ones, and the intruder-touched `last_used_at`."""
+def snapshot(db, skip: frozenset[str] = frozenset()) -> dict[str, set[tuple]]:
+    """Every row of every table but the volatile ones (and `skip`), less the `last_used_at` reads touch."""
     with db.engine.connect() as connection:
-        tables = set(inspect(connection).get_table_names()) - VOLATILE
-        return {table: {tuple((k, str(v)) for k, v in sorted(row._mapping.items()) if k != "last_used_at")
+        tables = set(inspect(connection).get_table_names()) - VOLATILE - skip
+        return {table: {tuple((k, str(v)) for k, v in sorted(row._mapping.items()) if k not in TOUCHED)
                         for row in connection.execute(text(f'SELECT * FROM "{table}"'))} for table in tables}
 
 
@@ -238,7 +249,7 @@ def intruder_call(app, call: Call, method: str, ids: dict, intruder) -> tuple[in
 def test_the_intruder_gets_nothing_of_the_victims(app, db, world, make_account, route):
     intruder = make_account("intruder@example.com", PASSWORD)
     call = MATRIX[route]
-    before, victims_before = snapshot(db), victims_rows(db, world.victim_id)
+    before, victims_before = snapshot(db, SIGN_IN_ROWS), victims_rows(db, world.victim_id)
 
     status, body = intruder_call(app, call, route[1], world.ids, intruder)
 
@@ -246,13 +257,27 @@ def test_the_intruder_gets_nothing_of_the_victims(app, db, world, make_account, 
     assert not [marker for marker in world.markers if marker in body], body[:2000]
     if call.foreign:
         assert status == 404, (route, status, body[:500])
-        assert snapshot(db) == before
+        assert snapshot(db, SIGN_IN_ROWS) == before
     assert victims_rows(db, world.victim_id) == victims_before
 
 
+def slack_event(slack: SlackRequests, slack_api, name: str, victims_link: str, own_server: int) -> str:
+    """The event from the intruder's workspace; what Patrol then sent to Slack's Web API."""
+    if name == "link_shared":  # with a link of its own, whose unfurl shows the event was handled
+        urls = (victims_link, f"{PUBLIC_URL}/servers/{own_server}")
+        links = [{"domain": "patrol.matrix.test", "url": url} for url in urls]
+        event = {"type": "link_shared", "channel": "C0X", "user": "U0X", "message_ts": "1.2", "links": links}
+    else:
+        event = {"type": name, "user": "U0X", "channel": "D0HOME", "tab": "home"}
+    assert slack.event(event, team_id=INTRUDER_TEAM).status_code == 200
+    calls = wait_until(lambda: slack_api.calls("chat.unfurl" if name == "link_shared" else "views.publish"),
+                       what=f"Patrol's answer to {name}")
+    return json.dumps([call.args for call in calls])
+
+
 @pytest.mark.parametrize("name", sorted(SLACK_CALLS))
-def test_the_intruders_slack_workspace_gets_nothing_of_the_victims(app, db, world, make_account, runner,
-                                                                   live_server, name):
+def test_the_intruders_slack_workspace_gets_nothing_of_the_victims(app, db, world, make_account, make_server,
+                                                                   runner, live_server, slack_api, name):
     intruder = make_account("intruder@example.com", PASSWORD)
     assert runner.invoke(args=["slack", "link", INTRUDER_TEAM, intruder.email]).exit_code == 0
     slack = SlackRequests(live_server.base_url, SIGNING_SECRET)
@@ -260,7 +285,9 @@ def test_the_intruders_slack_workspace_gets_nothing_of_the_victims(app, db, worl
     kind, value = SLACK_CALLS[name]
 
     with Receiver() as answers:
-        if value == "help":  # answered in the acknowledgement
+        if kind == "event":
+            answer = slack_event(slack, slack_api, name, value.format(**world.ids), make_server(intruder, "mine.test"))
+        elif value == "help":  # answered in the acknowledgement
             answer = slack.command(value, team_id=INTRUDER_TEAM, response_url=answers.url("/response")).text
         elif kind == "command":
             answer = slack.ask(value, team_id=INTRUDER_TEAM, answers=answers)

@@ -6,6 +6,13 @@ sometimes names a real row: half of the generated ids are swapped for the
 seeded ones. Each answer must be no 5xx, in the contract's envelope
 (`{"data": ...}` or `{"error": {"code", "message"}}`) and match the
 documented status codes, headers and schema. Runs on SQLite and PostgreSQL.
+
+One test per generation mode: positive (calls the schema allows; each
+operation must also succeed at least once, so the calls reach the handlers)
+and negative (calls it forbids). Operations are fuzzed in a loop with
+hypothesis rather than through schemathesis' pytest plugin, whose
+`from_fixture` does not run under pytest 9; each gets a fresh account, so
+one operation's deletes leave the next its rows.
 """
 from __future__ import annotations
 

@@ -7,9 +7,9 @@ import base64
 
 import pytest
 
-from webhooks.slack.urls import MASK
 from tests.support.receivers import receivers  # noqa: F401 - `receivers` is a fixture
 from tests.support.webhook_calls import add_webhook, deliver_due, deliveries, send_test
+from webhooks.slack.urls import MASK
 
 SLACK_URL = "https://hooks.slack.com/services/T0001/B0001/SlackSecret0001"
 SCAN_EVENTS = ["webhook.scan_started", "webhook.new_server_issues", "webhook.scan_finished"]
@@ -48,7 +48,8 @@ def test_a_webhook_is_added_listed_shown_changed_and_deleted(client, owner):
     assert changed.status_code == 200, changed.json
     now_is = show(client, owner, made["id"]).json["data"]
     assert now_is == changed.json["data"]
-    assert (now_is["url"], now_is["kind"], now_is["format"]) == ("http://127.0.0.1:9/other", "slack", "json")
+    # A kind: slack webhook's URL is its credential wherever it points: shown masked.
+    assert (now_is["url"], now_is["kind"], now_is["format"]) == (f"http://127.0.0.1:9/{MASK}", "slack", "json")
     assert (now_is["events"], now_is["description"], now_is["min_severity"]) == (SCAN_EVENTS, None, "high")
     assert now_is["enabled"] is False
 

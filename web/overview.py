@@ -39,7 +39,7 @@ def dashboard(session: Session, servers: list[Server]) -> list[dict]:
 
 def open_issues(session: Session, server: Server) -> list[dict]:
     rows = session.scalars(select(Issue).where(Issue.server_id == server.id, Issue.resolved_at.is_(None)))
-    issues = [serialize.issue(row) for row in rows.unique()]
+    issues = [{**serialize.issue(row), "details": row.advisory.details} for row in rows.unique()]
     return sorted(issues, key=lambda i: (rank(i["advisory"]["severity"]), i["software"]["name"], i["advisory"]["id"]))
 
 

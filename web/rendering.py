@@ -9,6 +9,8 @@ from typing import Any
 from flask import render_template, request
 from markupsafe import Markup, escape
 
+from web import markdown
+
 PARTIAL = "partial"
 VERSION_HEADER = "X-Live-Version"
 UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
@@ -84,4 +86,5 @@ def inline_code(text: str | None) -> Markup:
     )
 
 
-FILTERS = {"exact": exact, "ago": ago, "duration": duration, "inline_code": inline_code}
+FILTERS = {"exact": exact, "ago": ago, "duration": duration, "inline_code": inline_code,
+           "markdown": markdown.block, "markdown_inline": markdown.inline}

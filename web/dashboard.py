@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from patrol import db, servers
 from patrol.errors import AlreadyScanning
 from patrol.scanning import jobs
-from web import access, overview, rendering
+from web import access, overview, rendering, software_list
 
 bp = Blueprint("servers", __name__)
 bp.before_request(access.require_account)
@@ -25,9 +25,10 @@ def server(server_id: int):
     row = servers.get(session, access.account(), server_id)
     shown = overview.dashboard(session, [row])[0]
     issues, scans = overview.open_issues(session, row), overview.recent_scans(session, row)
+    search = software_list.Search(request.args.get("q", "").strip()[:100], request.args.get("vulnerable") == "1")
     return rendering.live(
         "web/server.html", "web/_server_live.html", {"server": shown, "issues": issues, "scans": scans},
-        server=shown, issues=issues, scans=scans, buckets=overview.buckets(row),
+        server=shown, issues=issues, scans=scans, search=search, buckets=software_list.sections(session, row, search),
     )
 
 

@@ -8,8 +8,6 @@ from sqlalchemy.orm import Session
 
 from patrol import serialize
 from patrol.advisories.severity import LEVELS, rank
-from patrol.clock import now
-from patrol.inventory.buckets import is_live
 from patrol.models import Issue, Scan, Server
 
 RECENT_SCANS = 10
@@ -41,16 +39,6 @@ def open_issues(session: Session, server: Server) -> list[dict]:
     rows = session.scalars(select(Issue).where(Issue.server_id == server.id, Issue.resolved_at.is_(None)))
     issues = [{**serialize.issue(row), "details": row.advisory.details} for row in rows.unique()]
     return sorted(issues, key=lambda i: (rank(i["advisory"]["severity"]), i["software"]["name"], i["advisory"]["id"]))
-
-
-def buckets(server: Server) -> list[dict]:
-    """Each bucket with its software, and whether it still counts (an expired one does not)."""
-    moment = now()
-    return [
-        {**serialize.bucket(bucket), "live": is_live(bucket, moment),
-         "items": [serialize.software(item, bucket.key) for item in bucket.software]}
-        for bucket in sorted(server.buckets, key=lambda b: b.key)
-    ]
 
 
 def recent_scans(session: Session, server: Server) -> list[dict]:

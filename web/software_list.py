@@ -1,0 +1,96 @@
+"""A server's software as its page lists it: one row per package a person
+would upgrade, searchable, with the vulnerable ones marked.
+
+dpkg and apk items carry their source package (`source_name`): the binaries
+built from one source (libssl3, openssl, libssl-dev) are upgraded together
+and share its advisories, so they are one row, named for the source.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from patrol.clock import now
+from patrol.inventory.buckets import is_live
+from patrol.models import Bucket, Issue, Server, Software
+from patrol.scanning.readable import version_problem
+
+
+@dataclass
+class Row:
+    name: str
+    version: str | None
+    ecosystem: str | None
+    location: str | None
+    binaries: list[str] = field(default_factory=list)
+    version_error: str | None = None
+    open_issues: int = 0
+
+    def matches(self, query: str) -> bool:
+        return any(query in name.casefold() for name in (self.name, *self.binaries))
+
+
+@dataclass(frozen=True)
+class Search:
+    """What the search form asked: words in a package's name, and vulnerable ones only."""
+
+    query: str = ""
+    vulnerable_only: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.query or self.vulnerable_only)
+
+    def keeps(self, row: Row) -> bool:
+        return row.matches(self.query.casefold()) and (row.open_issues > 0 or not self.vulnerable_only)
+
+
+def open_issue_counts(session: Session, server: Server) -> Counter:
+    """Open issues per (package name, location), the identity a scan gives an issue."""
+    rows = session.execute(
+        select(Issue.software_name, Issue.software_location, func.count())
+        .where(Issue.server_id == server.id, Issue.resolved_at.is_(None))
+        .group_by(Issue.software_name, Issue.software_location)
+    )
+    return Counter({(name, location or ""): count for name, location, count in rows})
+
+
+def rows(bucket: Bucket, issues: Counter) -> list[Row]:
+    """The bucket's items, a source package's binaries folded into one row."""
+    shown: dict[tuple, Row] = {}
+    for item in bucket.software:
+        key = _group_key(item)
+        row = shown.get(key) or shown.setdefault(key, _row(item))
+        if item.source_name:
+            row.binaries.append(item.name)
+        row.version_error = row.version_error or version_problem(item)
+        row.open_issues += issues.get((item.name, item.location or ""), 0)
+    for row in shown.values():
+        row.binaries = sorted(set(row.binaries)) if row.binaries != [row.name] else []
+    return list(shown.values())
+
+
+def _group_key(item: Software) -> tuple:
+    if item.source_name:
+        return ("source", item.ecosystem, item.source_name, item.source_version or item.version, item.location)
+    return ("item", item.id)
+
+
+def _row(item: Software) -> Row:
+    if item.source_name:
+        return Row(item.source_name, item.source_version or item.version, item.ecosystem, item.location)
+    return Row(item.name, item.version, item.ecosystem, item.location)
+
+
+def sections(session: Session, server: Server, search: Search) -> list[dict]:
+    """Each bucket, whether it still counts (an expired one does not), and its rows the search keeps."""
+    moment, issues = now(), open_issue_counts(session, server)
+    return [
+        {"key": bucket.key, "live": is_live(bucket, moment), "expires_at": bucket.expires_at,
+         "updated_at": bucket.updated_at, "packages": len(bucket.software),
+         "rows": [row for row in rows(bucket, issues) if search.keeps(row)]}
+        for bucket in sorted(server.buckets, key=lambda b: b.key)
+    ]

@@ -40,15 +40,23 @@ def _moment(value: str | datetime | None) -> datetime | None:
     return datetime.fromisoformat(value)
 
 
-def exact(value: str | datetime | None) -> Markup:
-    """`<time>` with the UTC date and time to the second (logs need the second)."""
+def _time_element(value: str | datetime | None, shown: str) -> Markup:
+    """`<time>` with the moment in UTC, 24-hour, as `shown` (a strftime format)."""
     moment = _moment(value)
     if moment is None:
         return Markup("")
     moment = moment.astimezone(timezone.utc)
-    return Markup('<time datetime="{}">{}</time>').format(
-        moment.strftime("%Y-%m-%dT%H:%M:%SZ"), moment.strftime("%Y-%m-%d %H:%M:%S UTC")
-    )
+    return Markup('<time datetime="{}">{}</time>').format(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), moment.strftime(shown))
+
+
+def exact(value: str | datetime | None) -> Markup:
+    """The UTC date and time to the second (logs need the second)."""
+    return _time_element(value, "%Y-%m-%d %H:%M:%S UTC")
+
+
+def utc(value: str | datetime | None) -> Markup:
+    """The UTC date and time to the minute: every other time on the pages."""
+    return _time_element(value, "%Y-%m-%d %H:%M UTC")
 
 
 def _words(amount: int, unit: str) -> str:
@@ -86,5 +94,5 @@ def inline_code(text: str | None) -> Markup:
     )
 
 
-FILTERS = {"exact": exact, "ago": ago, "duration": duration, "inline_code": inline_code,
+FILTERS = {"exact": exact, "utc": utc, "ago": ago, "duration": duration, "inline_code": inline_code,
            "markdown": markdown.block, "markdown_inline": markdown.inline}

@@ -14,9 +14,16 @@ bp.before_request(access.require_account)
 
 @bp.get("/")
 def dashboard():
+    return render_dashboard()
+
+
+def render_dashboard(name: str = "", errors: dict | None = None, status: int = 200):  # noqa: ANN201
+    """The dashboard; `name` and `errors` show a refused "Add a server" form again."""
     session = db.session()
     shown = overview.dashboard(session, servers.listing(session, access.account()))
-    return rendering.live("web/dashboard.html", "web/_server_table.html", shown, servers=shown)
+    page = rendering.live("web/dashboard.html", "web/_server_table.html", shown, servers=shown,
+                          new_server=name, errors=errors or {})
+    return page if status == 200 else (page, status)
 
 
 @bp.get("/servers/<int:server_id>")

@@ -87,9 +87,11 @@ def pages(client, db, make_account, make_server):
     workers.run_one(db)
     private = ["/", f"/servers/{server_id}", "/api-settings", f"/api-settings/webhooks/{hook_id}/edit",
                f"/api-settings/webhooks/{hook_id}/delete", f"/api-settings/webhooks/{hook_id}/deliveries",
-               f"/api-settings/credentials/{me.key}/revoke", "/servers/424242"]
+               f"/api-settings/credentials/{me.key}/revoke", "/servers/424242", f"/servers/{server_id}/delete",
+               f"/servers/{server_id}?q=guzzle&vulnerable=1"]
     answers.update({path: client.get(path) for path in private})
     answers["POST /api-settings/webhooks"] = post_form(client, "/api-settings/webhooks", {"url": "bad"}, "/api-settings")
+    answers["POST /servers"] = post_form(client, "/servers", {"domain": "no spaces please"}, "/")
     answers["POST /api-settings/credentials"] = post_form(client, "/api-settings/credentials", {}, "/api-settings")
     return answers
 

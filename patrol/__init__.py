@@ -22,7 +22,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Extensions register under the `patrol.extensions` entry point group; the
     core never imports them, which keeps the dependency pointing one way.
     """
-    from patrol import api, cli, config as settings, db
+    from patrol import api, cli, config as settings, db, health
+    from patrol.advisories import schedule
     from patrol.scanning import workers
 
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
@@ -31,7 +32,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["PATROL_VERSION"] = __version__
     db.init_app(app)
     api.init_app(app)
+    health.init_app(app)
     workers.init_app(app)
+    schedule.init_app(app)
     cli.init_app(app)
     _load_extensions(app)
     return app

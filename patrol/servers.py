@@ -1,9 +1,9 @@
 """Servers of an account."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -70,3 +70,13 @@ def listing(session: Session, account: Account) -> list[Server]:
 def remove(session: Session, server: Server) -> None:
     session.delete(server)
     session.flush()
+
+
+def scan_soon(session: Session, server_id: int, when: datetime) -> None:
+    """Bring the server's next scheduled scan forward to `when` (never back)."""
+    session.execute(
+        update(Server)
+        .where(Server.id == server_id, Server.next_scan_at > when)
+        .values(next_scan_at=when)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,9 +1,11 @@
 """The dashboard (every server at a glance) and one server's page."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 
 from patrol import db, servers
+from patrol.advisories import status
+from patrol.advisories.settings import SyncSettings
 from patrol.errors import AlreadyScanning
 from patrol.scanning import jobs
 from web import access, overview, rendering, software_list
@@ -17,13 +19,16 @@ def dashboard():
     return render_dashboard()
 
 
-def render_dashboard(name: str = "", errors: dict | None = None, status: int = 200):  # noqa: ANN201
+def render_dashboard(name: str = "", errors: dict | None = None, http_status: int = 200):  # noqa: ANN201
     """The dashboard; `name` and `errors` show a refused "Add a server" form again."""
     session = db.session()
     shown = overview.dashboard(session, servers.listing(session, access.account()))
-    page = rendering.live("web/dashboard.html", "web/_server_table.html", shown, servers=shown,
-                          new_server=name, errors=errors or {})
-    return page if status == 200 else (page, status)
+    advisories = [row for row in status.report(db.get_db(), SyncSettings.from_config(current_app.config)) if row.in_use]
+    page = rendering.live(
+        "web/dashboard.html", "web/_server_table.html", shown, servers=shown, advisories=advisories,
+        stale=[row for row in advisories if row.stale], new_server=name, errors=errors or {},
+    )
+    return page if http_status == 200 else (page, http_status)
 
 
 @bp.get("/servers/<int:server_id>")

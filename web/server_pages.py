@@ -18,9 +18,9 @@ def add():
     try:
         server = servers.create(session, access.account(), name, current_app.config["SCAN_INTERVAL"])
     except Invalid as exc:
-        return render_dashboard(name, exc.fields or {"domain": exc.message}, 422)
+        return render_dashboard(name, exc.fields or {"domain": exc.message}, http_status=422)
     except AlreadyExists as exc:
-        return render_dashboard(name, {"domain": exc.message}, 409)
+        return render_dashboard(name, {"domain": exc.message}, http_status=409)
     session.commit()
     flash(f"{server.name} is added. Push its software to scan it.", "info")
     return redirect(url_for("web.servers.server", server_id=server.id))

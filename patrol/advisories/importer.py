@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +27,14 @@ class Report:
     updated: int = 0
     unchanged: int = 0
     invalid: list[str] = field(default_factory=list)
+    # The (ecosystem, name) pairs that added or changed records name, before
+    # and after the change: the servers holding one of them need a rescan.
+    changed: set[tuple[str, str]] = field(default_factory=set)
+    latest: datetime | None = None  # the newest `modified` seen
+
+    def saw(self, record: records.Record) -> None:
+        if record.modified and (self.latest is None or record.modified > self.latest):
+            self.latest = record.modified
 
     def __str__(self) -> str:
         return (
@@ -66,6 +75,8 @@ def _store_batch(db: Database, batch: list[tuple[str, object]], report: Report) 
             parsed.append(records.parse(data))
         except records.InvalidRecord as exc:
             report.invalid.append(f"{where}: {exc}")
+        else:
+            report.saw(parsed[-1])
     with db.session() as session:
         existing = _existing(session, [r.osv_id for r in parsed])
         for record in parsed:
@@ -90,6 +101,8 @@ def _store(session: Session, record: records.Record, row: Advisory | None, repor
         report.added += 1
     else:
         report.updated += 1
+        report.changed.update((p.ecosystem, p.name) for p in row.packages)
+    report.changed.update((p.ecosystem, p.name) for p in record.packages)
     row.modified, row.withdrawn, row.summary = record.modified, record.withdrawn, record.summary
     row.severity, row.aliases, row.url = record.severity, record.aliases, record.url
     row.details = record.details

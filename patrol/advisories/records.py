@@ -51,7 +51,7 @@ def parse(data: object) -> Record:
         raise InvalidRecord("it holds a NUL or an unpaired surrogate, which no database stores")
     return Record(
         osv_id=osv_id,
-        modified=_time(data.get("modified")),
+        modified=parse_time(data.get("modified")),
         withdrawn=bool(data.get("withdrawn")),
         summary=_summary(data),
         details=_details(data),
@@ -97,7 +97,8 @@ def _url(osv_id: str) -> str:
     return f"https://osv.dev/vulnerability/{osv_id}"
 
 
-def _time(value: object) -> datetime | None:
+def parse_time(value: object) -> datetime | None:
+    """An OSV timestamp as an aware UTC datetime; None when it is not one."""
     if not isinstance(value, str):
         return None
     try:

@@ -1,7 +1,7 @@
 """Software buckets: what collectors push."""
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 
 from patrol import db, serialize
 from patrol.api import body
@@ -37,7 +37,8 @@ def put(server_id: int, key: str):
     else:
         fields = body.fields()
         items, expire = software_input.parse(fields.get("software")), fields.get("expire")
-    bucket: Bucket = buckets.put(session, server, key, items, buckets.parse_expire(expire))
+    debounce = current_app.config["SCAN_DEBOUNCE"]
+    bucket: Bucket = buckets.put(session, server, key, items, buckets.parse_expire(expire), scan_after=debounce)
     session.commit()
     return ok(serialize.bucket(bucket))
 

@@ -7,8 +7,10 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from patrol import servers
 from patrol.clock import now
 from patrol.errors import Invalid, NotFound
+from patrol.inventory import ecosystems
 from patrol.inventory.software_input import SoftwareInput
 from patrol.models import Bucket, Server, Software
 
@@ -45,11 +47,22 @@ def is_valid_key(key: str) -> bool:
 
 
 def put(
-    session: Session, server: Server, key: str, items: list[SoftwareInput], expire: int | None
+    session: Session,
+    server: Server,
+    key: str,
+    items: list[SoftwareInput],
+    expire: int | None,
+    scan_after: float | None = None,
 ) -> Bucket:
-    """Create or replace the bucket `key` with exactly these items."""
+    """Create or replace the bucket `key` with exactly these items.
+
+    With `scan_after`, a push that adds packages makes the server due for a
+    scan that many seconds on: a collector's several buckets make one scan.
+    """
     moment = now()
     bucket = _find(session, server, validate_key(key)) or _insert(session, server, key, moment)
+    if scan_after is not None and _adds_packages(session, bucket, items):
+        servers.scan_soon(session, server.id, moment + timedelta(seconds=scan_after))
     session.execute(delete(Software).where(Software.bucket_id == bucket.id))
     bucket.expire = expire
     bucket.expires_at = moment + timedelta(seconds=expire) if expire else None
@@ -77,21 +90,32 @@ def _insert(session: Session, server: Server, key: str, moment: datetime) -> Buc
     return bucket
 
 
+def _adds_packages(session: Session, bucket: Bucket, items: list[SoftwareInput]) -> bool:
+    """Whether the items hold a package (or version) the bucket did not."""
+    shape = (Software.name, Software.version, Software.ecosystem, Software.location)
+    before = {tuple(row) for row in session.execute(select(*shape).where(Software.bucket_id == bucket.id))}
+    return any((i.name, i.version, i.ecosystem, i.location) not in before for i in items)
+
+
 def _software_rows(bucket: Bucket, items: list[SoftwareInput]) -> list[Software]:
-    return [
-        Software(
-            bucket_id=bucket.id,
-            server_id=bucket.server_id,
-            name=item.name,
-            version=item.version,
-            location=item.location,
-            parent=item.parent,
-            ecosystem=item.ecosystem,
-            source_name=item.source_name,
-            source_version=item.source_version,
-        )
-        for item in items
-    ]
+    return [_software_row(bucket, item) for item in items]
+
+
+def _software_row(bucket: Bucket, item: SoftwareInput) -> Software:
+    osv_ecosystem, osv_name = ecosystems.advisory_key(item.name, item.ecosystem, item.source_name) or (None, None)
+    return Software(
+        bucket_id=bucket.id,
+        server_id=bucket.server_id,
+        name=item.name,
+        version=item.version,
+        location=item.location,
+        parent=item.parent,
+        ecosystem=item.ecosystem,
+        source_name=item.source_name,
+        source_version=item.source_version,
+        osv_ecosystem=osv_ecosystem,
+        osv_name=osv_name,
+    )
 
 
 def get(session: Session, server: Server, key: str) -> Bucket:

@@ -15,6 +15,9 @@ KNOWN = {
 }
 # Distributions, whose records carry a release after a colon: "Ubuntu:22.04:LTS".
 DISTRIBUTIONS = frozenset({"Debian", "Ubuntu", "Alpine", "Rocky Linux", "AlmaLinux", "Red Hat"})
+# Their records name source packages (dpkg `Source:`, apk `o:` origin); the
+# Red Hat family's records name binary RPMs, so those are matched by name.
+SOURCE_PACKAGE_DISTRIBUTIONS = frozenset({"Debian", "Ubuntu", "Alpine"})
 # Composer's name rule, written so that each separator must be present: the
 # usual `([_.-]?[a-z0-9]+)*` form backtracks exponentially on a near miss.
 _VENDOR_PACKAGE = re.compile(r"[a-z0-9]+(?:[_.-][a-z0-9]+)*/[a-z0-9]+(?:(?:[_.]|--?)[a-z0-9]+)*")
@@ -55,3 +58,18 @@ def package_name(name: str, ecosystem: str | None) -> str:
     if ecosystem in ("Packagist", "NuGet"):  # both treat names case-insensitively
         return name.lower()
     return name
+
+
+def advisory_key(name: str, ecosystem: str | None, source_name: str | None = None) -> tuple[str, str] | None:
+    """The (base ecosystem, name) that advisories name this item by, or None.
+
+    A Debian, Ubuntu or Alpine binary package is looked up by its source
+    package, as those distributions' advisories name them. Stored on each software row and indexed, so that a
+    new advisory finds the servers it affects without reading the fleet.
+    """
+    if not ecosystem:
+        return None
+    base = ecosystem.partition(":")[0]
+    if base in SOURCE_PACKAGE_DISTRIBUTIONS and source_name:
+        name = source_name
+    return base, package_name(name, base)

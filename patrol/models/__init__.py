@@ -2,6 +2,7 @@
 from patrol.models.accounts import Account, Credential
 from patrol.models.advisories import Advisory, AdvisoryPackage
 from patrol.models.events import Event
+from patrol.models.feeds import FeedState
 from patrol.models.scans import TRIGGERS, Issue, Scan
 from patrol.models.servers import Bucket, Server, Software
 
@@ -12,6 +13,7 @@ __all__ = [
     "Bucket",
     "Credential",
     "Event",
+    "FeedState",
     "Issue",
     "Scan",
     "Server",

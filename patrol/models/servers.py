@@ -52,7 +52,11 @@ class Bucket(Base):
 
 class Software(Base):
     __tablename__ = "software"
-    __table_args__ = (Index("ix_software_server", "server_id", "bucket_id"),)
+    __table_args__ = (
+        Index("ix_software_server", "server_id", "bucket_id"),
+        # Which servers a new advisory affects: one index probe per package it names.
+        Index("ix_software_osv", "osv_ecosystem", "osv_name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bucket_id: Mapped[int] = mapped_column(ForeignKey("buckets.id", ondelete="CASCADE"))
@@ -64,5 +68,8 @@ class Software(Base):
     ecosystem: Mapped[str | None] = mapped_column(String(50))
     source_name: Mapped[str | None] = mapped_column(String(255))
     source_version: Mapped[str | None] = mapped_column(String(100))
+    # The (base ecosystem, name) advisories know this item by; see ecosystems.advisory_key.
+    osv_ecosystem: Mapped[str | None] = mapped_column(String(50))
+    osv_name: Mapped[str | None] = mapped_column(String(255))
 
     bucket: Mapped[Bucket] = relationship(back_populates="software")

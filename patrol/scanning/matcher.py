@@ -18,9 +18,6 @@ from patrol.inventory import ecosystems
 from patrol.models import Advisory, AdvisoryPackage, Software
 
 BATCH = 500
-# Their records name source packages (dpkg `Source:`, apk `o:` origin); the
-# Red Hat family's records name binary RPMs, so those are matched by name.
-_SOURCE_PACKAGE_DISTRIBUTIONS = frozenset({"Debian", "Ubuntu", "Alpine"})
 
 
 @dataclass(frozen=True)
@@ -102,15 +99,16 @@ def _preference(finding: Finding) -> tuple:
 
 def probe_of(item: Software) -> _Probe | None:
     """What `item` is looked up and compared as; None without an ecosystem or a version."""
-    if not item.ecosystem:
+    key = ecosystems.advisory_key(item.name, item.ecosystem, item.source_name)
+    if key is None:
         return None
     base, _, release = item.ecosystem.partition(":")
-    name, version = item.name, item.version
-    if base in _SOURCE_PACKAGE_DISTRIBUTIONS and item.source_name:
-        name, version = item.source_name, item.source_version or item.version
+    version = item.version
+    if base in ecosystems.SOURCE_PACKAGE_DISTRIBUTIONS and item.source_name:
+        version = item.source_version or item.version
     if not version:
         return None
-    return _Probe(item, base, release or None, ecosystems.package_name(name, base), version)
+    return _Probe(item, base, release or None, key[1], version)
 
 
 @dataclass(frozen=True)

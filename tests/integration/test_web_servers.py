@@ -1,4 +1,6 @@
 """The dashboard, a server's page, and "Scan now"."""
+import re
+
 import pytest
 
 from patrol import demo
@@ -173,3 +175,27 @@ def test_another_accounts_server_cannot_be_deleted(client, make_account, make_se
     theirs = make_server(make_account(), "theirs.example.com")
     assert client.get(f"/servers/{theirs}/delete").status_code == 404
     assert post_form(client, f"/servers/{theirs}/delete", token_from="/").status_code == 404
+
+
+def test_the_dashboard_warns_when_an_ecosystem_in_use_was_never_synced(client, make_account, make_server):
+    me = signed_in(client, make_account)
+    assert "Advisory data is out of date" not in text(client.get("/"))  # no software, nothing to warn of
+    server_id = make_server(me)
+    client.post(f"/api/servers/{server_id}/software_bucket/npm",
+                json={"software": [{"n": "lodash", "v": "4.17.15", "e": "npm"}]}, auth=me.auth)
+    page = text(client.get("/"))
+    assert "Advisory data is out of date" in page and "npm: never synced" in page
+
+
+def test_the_dashboard_shows_the_advisory_age_and_none_when_fresh(client, db, make_account, make_server):
+    from patrol.feeds import state
+
+    me = signed_in(client, make_account)
+    server_id = make_server(me)
+    client.post(f"/api/servers/{server_id}/software_bucket/npm",
+                json={"software": [{"n": "lodash", "v": "4.17.15", "e": "npm"}]}, auth=me.auth)
+    assert state.claim(db, "osv/npm") is not None
+    state.succeeded(db, "osv/npm", 3600, records=12)
+    page = text(client.get("/"))
+    assert "Advisory data is out of date" not in page
+    assert re.search(r"npm updated <time [^>]+>[0-9-]+ [0-9:]+ UTC</time> <span class=\"ago\">\(just now\)</span>, 12 records", page)

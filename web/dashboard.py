@@ -37,7 +37,7 @@ def server(server_id: int):
     row = servers.get(session, access.account(), server_id)
     shown = overview.dashboard(session, [row])[0]
     issues, scans = overview.open_issues(session, row), overview.recent_scans(session, row)
-    search = software_list.Search(request.args.get("q", "").strip()[:100], request.args.get("vulnerable") == "1")
+    search = software_list.Search.from_args(request.args)
     return rendering.live(
         "web/server.html", "web/_server_live.html", {"server": shown, "issues": issues, "scans": scans},
         server=shown, issues=issues, scans=scans, search=search, buckets=software_list.sections(session, row, search),

@@ -8,6 +8,7 @@ and share its advisories, so they are one row, named for the source.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -17,6 +18,8 @@ from patrol.clock import now
 from patrol.inventory.buckets import is_live
 from patrol.models import Bucket, Issue, Server, Software
 from patrol.scanning.readable import version_problem
+
+MAX_QUERY = 100
 
 
 @dataclass
@@ -39,6 +42,10 @@ class Search:
 
     query: str = ""
     vulnerable_only: bool = False
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Search:
+        return cls(args.get("q", "").strip()[:MAX_QUERY], args.get("vulnerable") == "1")
 
     @property
     def active(self) -> bool:
@@ -63,7 +70,9 @@ def rows(bucket: Bucket, issues: Counter) -> list[Row]:
     shown: dict[tuple, Row] = {}
     for item in bucket.software:
         key = _group_key(item)
-        row = shown.get(key) or shown.setdefault(key, _row(item))
+        if key not in shown:
+            shown[key] = _row(item)
+        row = shown[key]
         if item.source_name:
             row.binaries.append(item.name)
         row.version_error = row.version_error or version_problem(item)

@@ -1,7 +1,7 @@
 """A webhook's delivery log: every attempt, kept current by the page's script."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,16 +18,11 @@ bp.before_request(security.no_referrer)
 PER_PAGE = 25
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
-
-
 @bp.get("")
 def log(webhook_id: str):
     session = db.session()
     hook = service.get(session, access.account(), webhook_id)
-    page = _page_number()
+    page = rendering.page_number()
     deliveries, total = service.delivery_page(session, hook, page, PER_PAGE)
     subjects = _subjects(session, access.account(), [delivery["event_id"] for delivery in deliveries])
     for delivery in deliveries:

@@ -30,6 +30,12 @@ def live(template: str, region: str, state: Any, **context: Any):  # noqa: ANN20
     return render_template(template, live_version=version, **context)
 
 
+def page_number() -> int:
+    """The `?page=` a paged list asks for; anything that is not a page number means the first."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+
+
 def digest(state: Any) -> str:
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()[:16]
 

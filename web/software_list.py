@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from patrol.clock import now
-from patrol.inventory.buckets import is_live
 from patrol.models import Bucket, Issue, Server, Software
 from patrol.scanning.readable import version_problem
 
@@ -28,6 +26,7 @@ class Row:
     version: str | None
     ecosystem: str | None
     location: str | None
+    bucket: str
     binaries: list[str] = field(default_factory=list)
     version_error: str | None = None
     open_issues: int = 0
@@ -65,21 +64,33 @@ def open_issue_counts(session: Session, server: Server) -> Counter:
     return Counter({(name, location or ""): count for name, location, count in rows})
 
 
-def rows(bucket: Bucket, issues: Counter) -> list[Row]:
-    """The bucket's items, a source package's binaries folded into one row."""
-    shown: dict[tuple, Row] = {}
-    for item in bucket.software:
-        key = _group_key(item)
+def rows(session: Session, server: Server, search: Search) -> list[Row]:
+    """The server's software by bucket, then as pushed, a source package's binaries
+    folded into one row; only the rows the search keeps."""
+    issues, shown = open_issue_counts(session, server), {}
+    items = session.execute(
+        select(Software, Bucket.key).join(Bucket, Software.bucket_id == Bucket.id)
+        .where(Software.server_id == server.id).order_by(Bucket.key, Software.id)
+    )
+    for item, bucket in items:
+        key = (bucket, *_group_key(item))
         if key not in shown:
-            shown[key] = _row(item)
-        row = shown[key]
-        if item.source_name:
-            row.binaries.append(item.name)
-        row.version_error = row.version_error or version_problem(item)
-        row.open_issues += issues.get((item.name, item.location or ""), 0)
-    for row in shown.values():
-        row.binaries = sorted(set(row.binaries)) if row.binaries != [row.name] else []
-    return list(shown.values())
+            shown[key] = _row(item, bucket)
+        _add(shown[key], item, issues)
+    return [row for row in shown.values() if search.keeps(_finished(row))]
+
+
+def _add(row: Row, item: Software, issues: Counter) -> None:
+    if item.source_name:
+        row.binaries.append(item.name)
+    row.version_error = row.version_error or version_problem(item)
+    row.open_issues += issues.get((item.name, item.location or ""), 0)
+
+
+def _finished(row: Row) -> Row:
+    """A source package built into binaries of its own name only needs no list of them."""
+    row.binaries = sorted(set(row.binaries)) if set(row.binaries) != {row.name} else []
+    return row
 
 
 def _group_key(item: Software) -> tuple:
@@ -88,18 +99,8 @@ def _group_key(item: Software) -> tuple:
     return ("item", item.id)
 
 
-def _row(item: Software) -> Row:
+def _row(item: Software, bucket: str) -> Row:
     if item.source_name:
-        return Row(item.source_name, item.source_version or item.version, item.ecosystem, item.location)
-    return Row(item.name, item.version, item.ecosystem, item.location)
+        return Row(item.source_name, item.source_version or item.version, item.ecosystem, item.location, bucket)
+    return Row(item.name, item.version, item.ecosystem, item.location, bucket)
 
-
-def sections(session: Session, server: Server, search: Search) -> list[dict]:
-    """Each bucket, whether it still counts (an expired one does not), and its rows the search keeps."""
-    moment, issues = now(), open_issue_counts(session, server)
-    return [
-        {"key": bucket.key, "live": is_live(bucket, moment), "expires_at": bucket.expires_at,
-         "updated_at": bucket.updated_at, "packages": len(bucket.software),
-         "rows": [row for row in rows(bucket, issues) if search.keeps(row)]}
-        for bucket in sorted(server.buckets, key=lambda b: b.key)
-    ]

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from webhooks import retry
 from webhooks.models import FAILED, PENDING, SUCCEEDED
 from webhooks.slack import answers
-from webhooks.transport import Result
+from webhooks.results import Result
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from patrol.db import Database
 from patrol.models import Account, Event
 from webhooks.documents import event_document
 from webhooks.items import Claimed, signing_secrets
-from webhooks.models import DELIVERING, PENDING, Delivery, Webhook
+from webhooks.models import DELIVERING, PENDING, SLACK_KINDS, Delivery, Webhook
 
 CANDIDATES = 2  # rows read per slot to fill, so that webhooks at their limit leave room for others
 
@@ -72,7 +72,7 @@ class _Room:
         self.kinds = {webhook_id: kind for webhook_id, kind in in_flight}
 
     def cap(self, webhook_id: str, kind: str) -> int:
-        return 1 if kind == "slack" else max(1, self.limits.get(webhook_id, self.per_webhook))
+        return 1 if kind in SLACK_KINDS else max(1, self.limits.get(webhook_id, self.per_webhook))
 
     def full(self) -> list[str]:
         return [w for w, kind in self.kinds.items() if self.taken[w] >= self.cap(w, kind)]
@@ -133,4 +133,6 @@ def _snapshot(row: Row, hook: Webhook, event: Event, accounts: dict, until: date
         description=hook.description,
         account_email=accounts[hook.account_id].email,
         event=event_document(event, hook.id),
+        slack_team_id=hook.slack_team_id,
+        slack_channel_id=hook.slack_channel_id,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, wait
 from datetime import timedelta
 
@@ -20,7 +21,10 @@ from patrol import background, events
 from patrol.clock import now
 from patrol.db import get_db
 from webhooks import adaptive, addresses, fanout, outcomes, payloads, queue, retention, send, telemetry, wakeups
-from webhooks.models import FAILED
+from webhooks.channels import tokens
+from webhooks.channels.living import Messages
+from webhooks.channels.sending import ChannelSender
+from webhooks.models import FAILED, SLACK, SLACK_CHANNEL, SLACK_KINDS
 from webhooks.results import Result
 from webhooks.slack.context import MessageContext
 from webhooks.transport import EventLoopThread
@@ -42,6 +46,8 @@ class Engine:
         self.lease = timedelta(seconds=config["WEBHOOK_TIMEOUT"] + LEASE_MARGIN)
         self.disable_after = timedelta(seconds=config["WEBHOOK_DISABLE_AFTER"])
         self.limits = adaptive.Limits(config["WEBHOOK_MAX_SLOTS_PER_WEBHOOK"], self.concurrency)
+        self.channels = ChannelSender(self.db, config["SLACK_API_URL"], tokens.lookup_for(app),
+                                      config["WEBHOOK_TIMEOUT"])
         self.listener: wakeups.Listener | None = None
         self._sending: _Sending | None = None
         self._held = 0  # claimed and not yet recorded
@@ -143,36 +149,54 @@ class Engine:
         started = now()
         with telemetry.IN_FLIGHT.track_inprogress():
             result, decision = await self._send(item)
-        if item.kind != "slack":
+        if item.kind not in SLACK_KINDS:
             self.limits.observe(item.webhook_id, result)
-        pace = timedelta(seconds=self.config["SLACK_MIN_INTERVAL"]) if item.kind == "slack" else None
+        pace = timedelta(seconds=self.config["SLACK_MIN_INTERVAL"]) if item.kind in SLACK_KINDS else None
         finished = queue.Finished(item, result, decision, started, pace)
         telemetry.observe_attempt(finished)
         return finished
 
     async def _send(self, item: queue.Claimed) -> tuple[Result, outcomes.Decision]:
         try:
-            outgoing = self._request(item)
+            send = self._sender_for(item)
         except Exception as exc:  # noqa: BLE001 - a message we cannot build is our bug: log it
             log.exception("cannot build delivery %s", item.delivery_id)
             result = Result(None, "", {}, 0, "invalid_payload", f"{type(exc).__name__}: {exc}")
             return result, outcomes.Decision(FAILED, note="Patrol could not build this message; not retried.")
-        result = await self._open().sender.post(item.url, outgoing.body, outgoing.headers)
+        result = await send()
         decision = outcomes.decide(
             item.kind, result, item.attempt, self.config["WEBHOOK_RETRY_SCHEDULE"], now(), manual=item.manual,
         )
         return result, decision
 
+    def _sender_for(self, item: queue.Claimed) -> Callable[[], Awaitable[Result]]:
+        """What sends `item`, with its message already built (so a bad message fails here)."""
+        if item.kind == SLACK_CHANNEL:
+            messages = self._channel_messages(item)
+            # The Slack Web API client blocks: it runs off the event loop, one at a time per channel.
+            return lambda: asyncio.to_thread(self.channels.send, item, messages)
+        outgoing = self._request(item)
+        return lambda: self._open().sender.post(item.url, outgoing.body, outgoing.headers)
+
+    def _channel_messages(self, item: queue.Claimed) -> Messages:
+        ctx = self._slack_context(item)
+        started = None
+        if item.event.get("identifier") == events.NEW_SERVER_ISSUES:  # may need a card to thread under
+            started = payloads.slack_message({**item.event, "identifier": events.SCAN_STARTED}, ctx, None)
+        return Messages(payloads.slack_message(item.event, ctx, item.min_severity), started)
+
     def _request(self, item: queue.Claimed) -> payloads.Outgoing:
-        if item.kind == "slack":
-            ctx = MessageContext(
-                account_email=item.account_email,
-                webhook_description=item.description,
-                public_url=self.config.get("PUBLIC_URL"),
-                severity_counts=(item.event.get("counts") or {}).get("by_severity"),
-            )
-            return payloads.slack(item.event, ctx, item.min_severity)
+        if item.kind == SLACK:
+            return payloads.slack(item.event, self._slack_context(item), item.min_severity)
         return payloads.generic(item.format, item.webhook_id, item.secrets, item.event)
+
+    def _slack_context(self, item: queue.Claimed) -> MessageContext:
+        return MessageContext(
+            account_email=item.account_email,
+            webhook_description=item.description,
+            public_url=self.config.get("PUBLIC_URL"),
+            severity_counts=(item.event.get("counts") or {}).get("by_severity"),
+        )
 
     def _purge(self) -> bool:
         retention.purge(self.db, self.config["RETENTION_DAYS"])

@@ -26,6 +26,8 @@ class Claimed:
     description: str | None
     account_email: str
     event: dict
+    slack_team_id: str | None = None
+    slack_channel_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,12 @@ def generic(fmt: str, webhook_id: str, secrets: list[str], event: dict, now: flo
 
 def slack(event: dict, ctx: MessageContext, min_severity: str | None) -> Outgoing:
     """A Block Kit message; no signature, which Slack would ignore."""
+    payload = slack_message(event, ctx, min_severity)
+    return Outgoing(json.dumps(payload).encode(), {"Content-Type": "application/json"})
+
+
+def slack_message(event: dict, ctx: MessageContext, min_severity: str | None) -> dict:
+    """`{"text", "blocks"}` for `event`, its issues cut to `min_severity` and worse."""
     if event.get("issues") is not None:
         event = {**event, "issues": subscriptions.issues_at_least(event["issues"], min_severity)}
-    payload = slack_render.render(event, ctx)
-    return Outgoing(json.dumps(payload).encode(), {"Content-Type": "application/json"})
+    return slack_render.render(event, ctx)

@@ -1,14 +1,14 @@
 """claim index: pending deliveries only, leased ones apart
 
-Revision ID: 0002_webhooks_claim_index
-Revises: 0001_webhooks
+Revision ID: 0003_webhooks_claim_index
+Revises: 0002_webhooks_slack_channel
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002_webhooks_claim_index'
-down_revision = '0001_webhooks'
+revision = '0003_webhooks_claim_index'
+down_revision = '0002_webhooks_slack_channel'
 branch_labels = None
 depends_on = None
 

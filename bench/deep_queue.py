@@ -62,8 +62,8 @@ def _fill(db, rows: int) -> None:  # noqa: ANN001
         ), {"account": account, "events": max(1, rows // hooks)})
         connection.execute(text(
             "INSERT INTO deliveries (id, webhook_id, event_id, status, attempts, manual, next_attempt_at, created_at) "
-            "SELECT 'dlv_' || e || '_' || w, 'wh_' || w, 'evt_' || e, 'pending', (e % 2), false, "
-            "(now() AT TIME ZONE 'utc') + CASE WHEN e % 2 = 1 THEN interval '1 hour' ELSE interval '-1 minute' END, (now() AT TIME ZONE 'utc') "
+            "SELECT 'dlv_' || e || '_' || w, 'wh_' || w, 'evt_' || e, 'pending', 1 - (e % 2), false, "
+            "(now() AT TIME ZONE 'utc') + CASE WHEN e % 2 = 0 THEN interval '1 hour' ELSE interval '-1 minute' END, (now() AT TIME ZONE 'utc') "
             "FROM generate_series(1, :events) e, generate_series(1, :hooks) w"
         ), {"events": max(1, rows // hooks), "hooks": hooks})
         connection.execute(text("ANALYZE deliveries"))

@@ -7,7 +7,6 @@ deadline, the read caps) is the aiohttp sender's.
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 from collections.abc import Coroutine, Mapping
 from typing import Any, TypeVar
@@ -43,19 +42,9 @@ class EventLoopThread:
 class Sender:
     """Posts deliveries and waits for each; `close` when done."""
 
-    def __init__(
-        self,
-        policy: addresses.AddressPolicy,
-        connect_timeout: float = 5.0,
-        total_timeout: float = 15.0,
-        user_agent: str = USER_AGENT,
-        resolver: addresses.Resolver = socket.getaddrinfo,
-        ca_bundle: str | None = None,
-        pool_maxsize: int = 10,
-    ) -> None:
+    def __init__(self, policy: addresses.AddressPolicy, **options: Any) -> None:
+        """`options` are those of `webhooks.send.Sender` (timeouts, resolver, CA bundle, pool size)."""
         self._thread = EventLoopThread("webhook-sender")
-        options = dict(connect_timeout=connect_timeout, total_timeout=total_timeout, user_agent=user_agent,
-                       resolver=resolver, ca_bundle=ca_bundle, pool_maxsize=pool_maxsize)
         self._sender = self._thread.run(_make(policy, options))
 
     def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> Result:

@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
 from patrol import collectors, config, pushclient
+from patrol.cli.errors import OperationalError
 from patrol.collectors import host, reading
 
 
-class SkippedInStrictMode(click.ClickException):
+class SkippedInStrictMode(OperationalError):
     """--strict and something was skipped: exit code 2, one line."""
-
-    exit_code = 2
 
 
 @click.command()
@@ -29,7 +29,7 @@ class SkippedInStrictMode(click.ClickException):
 @click.option("--os-release", "os_release_path", type=click.Path(exists=True, dir_okay=False),
               help="The os-release of the host the package lists came from [default: /etc/os-release].")
 @click.option("--strict", is_flag=True, help="Fail (exit code 2) instead of pushing when anything is skipped.")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
 def push(server: str, bucket: str, scan: bool, format_name: str | None, sboms: tuple[str, ...],
          use_dpkg: bool, use_apk: bool, use_rpm: bool, os_release_path: str | None, strict: bool,
          paths: tuple[str, ...]) -> None:
@@ -42,11 +42,7 @@ def push(server: str, bucket: str, scan: bool, format_name: str | None, sboms: t
     Uses PATROL_URL (the API base, e.g. https://patrol.example.com/api),
     PATROL_KEY and PATROL_SECRET.
     """
-    settings = config.collector_from_env()
-    missing = [name for name, value in (("PATROL_URL", settings["url"]), ("PATROL_KEY", settings["key"]),
-               ("PATROL_SECRET", settings["secret"])) if not value]
-    if missing:
-        raise click.UsageError(f"set {', '.join(missing)} first")
+    settings = _settings()
     if not (paths or sboms or use_dpkg or use_apk or use_rpm):
         raise click.UsageError("give at least one file, --sbom FILE, --dpkg, --apk or --rpm")
     try:
@@ -64,10 +60,26 @@ def push(server: str, bucket: str, scan: bool, format_name: str | None, sboms: t
         click.echo(f"Scan {result.scan_id} started.")
 
 
+def _settings() -> dict[str, str]:
+    settings = config.collector_from_env()
+    missing = [name for name, value in (("PATROL_URL", settings["url"]), ("PATROL_KEY", settings["key"]),
+               ("PATROL_SECRET", settings["secret"])) if not value]
+    if missing:
+        raise OperationalError(f"set {', '.join(missing)} first")
+    url = settings["url"].rstrip("/")
+    if not urlsplit(url).path.endswith("/api"):
+        raise OperationalError(
+            f"PATROL_URL={url} does not end in /api, where Patrol's API is: try PATROL_URL={url}/api")
+    return settings
+
+
 def _collect(paths: tuple[str, ...], format_name: str | None, sboms: tuple[str, ...],
              host_lists: tuple[bool, bool, bool], os_release_path: str | None
              ) -> list[tuple[str, collectors.Collected]]:
     """(what was read, what it gave) for every input, in the order given."""
+    missing = [path for path in paths if not Path(path).is_file()]
+    if missing:
+        raise OperationalError(f"{missing[0]}: no such file")
     release = reading.read_text(Path(os_release_path)) if os_release_path else host.default_os_release()
     inputs = [(path, collectors.collect(path, os_release=release, format=format_name)) for path in paths]
     inputs += [(path, _sbom(path)) for path in sboms]

@@ -10,7 +10,7 @@ from patrol.advisories.settings import SyncSettings
 from patrol.errors import AlreadyScanning
 from patrol.models import Server
 from patrol.scanning import jobs
-from web import access, overview, paging, rendering
+from web import access, overview, paging, rendering, software_list
 from web.redirects import local_path
 
 bp = Blueprint("servers", __name__)
@@ -19,9 +19,16 @@ bp.before_request(access.require_account)
 
 @bp.get("/")
 def dashboard():
+    return render_dashboard()
+
+
+def render_dashboard(name: str = "", errors: dict | None = None, http_status: int = 200):  # noqa: ANN201
+    """The dashboard; `name` and `errors` show a refused "Add a server" form again."""
     session = db.session()
     shown = overview.dashboard(session, servers.listing(session, access.account()))
-    return rendering.live("web/dashboard.html", "web/_server_table.html", shown, _advisory_age, servers=shown)
+    page = rendering.live("web/dashboard.html", "web/_server_table.html", shown, _advisory_age, servers=shown,
+                          new_server=name, errors=errors or {})
+    return page if http_status == 200 else (page, http_status)
 
 
 def _advisory_age() -> dict:
@@ -42,10 +49,12 @@ def server(server_id: int):
 
 
 def _software(session: Session, row: Server) -> dict:
-    """The server page's software section: its buckets, and one page of what they hold."""
-    buckets = overview.buckets(session, row)
-    page = paging.requested("software", sum(bucket["count"] for bucket in buckets), overview.SOFTWARE_PER_PAGE)
-    return {"buckets": buckets, "software": overview.software(session, row, page), "software_page": page}
+    """The server page's software section: its buckets, and one page of the rows the search keeps."""
+    search = software_list.Search.from_args(request.args)
+    rows = software_list.rows(session, row, search)
+    page = paging.requested("software", len(rows), overview.SOFTWARE_PER_PAGE)
+    return {"buckets": overview.buckets(session, row), "search": search, "software_page": page,
+            "software": rows[page.offset:page.offset + page.size]}
 
 
 @bp.post("/servers/<int:server_id>/scan")

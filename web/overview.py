@@ -50,7 +50,7 @@ def open_issues(session: Session, server: Server, page: Page) -> list[dict]:
         .order_by(SEVERITY_ORDER, Issue.software_name, Advisory.osv_id, Issue.id)
         .offset(page.offset).limit(page.size)
     )
-    return [serialize.issue(row) for row in rows.unique()]
+    return [{**serialize.issue(row), "details": row.advisory.details} for row in rows.unique()]
 
 
 def buckets(session: Session, server: Server) -> list[dict]:
@@ -62,16 +62,6 @@ def buckets(session: Session, server: Server) -> list[dict]:
     )
     return [{"key": bucket.key, "count": count, "live": is_live(bucket, moment), "expires_at": bucket.expires_at,
              "updated_at": bucket.updated_at} for bucket, count in rows]
-
-
-def software(session: Session, server: Server, page: Page) -> list[dict]:
-    """One page of the server's software, by bucket and then as pushed."""
-    rows = session.execute(
-        select(Software, Bucket.key).join(Bucket, Software.bucket_id == Bucket.id)
-        .where(Software.server_id == server.id).order_by(Bucket.key, Software.id)
-        .offset(page.offset).limit(page.size)
-    )
-    return [serialize.software(item, key) for item, key in rows]
 
 
 def recent_scans(session: Session, server: Server) -> list[dict]:

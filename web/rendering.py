@@ -10,6 +10,8 @@ from typing import Any
 from flask import render_template, request
 from markupsafe import Markup, escape
 
+from web import markdown
+
 PARTIAL = "partial"
 VERSION_HEADER = "X-Live-Version"
 UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
@@ -38,6 +40,12 @@ def _region(region: str, version: str, context: dict):  # noqa: ANN202 - a Flask
     return render_template(region, **context), 200, headers
 
 
+def page_number() -> int:
+    """The `?page=` a paged list asks for; anything that is not a page number means the first."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+
+
 def digest(state: Any) -> str:
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -48,15 +56,23 @@ def _moment(value: str | datetime | None) -> datetime | None:
     return datetime.fromisoformat(value)
 
 
-def exact(value: str | datetime | None) -> Markup:
-    """`<time>` with the UTC date and time to the second (logs need the second)."""
+def _time_element(value: str | datetime | None, shown: str) -> Markup:
+    """`<time>` with the moment in UTC, 24-hour, as `shown` (a strftime format)."""
     moment = _moment(value)
     if moment is None:
         return Markup("")
     moment = moment.astimezone(timezone.utc)
-    return Markup('<time datetime="{}">{}</time>').format(
-        moment.strftime("%Y-%m-%dT%H:%M:%SZ"), moment.strftime("%Y-%m-%d %H:%M:%S UTC")
-    )
+    return Markup('<time datetime="{}">{}</time>').format(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), moment.strftime(shown))
+
+
+def exact(value: str | datetime | None) -> Markup:
+    """The UTC date and time to the second (logs need the second)."""
+    return _time_element(value, "%Y-%m-%d %H:%M:%S UTC")
+
+
+def utc(value: str | datetime | None) -> Markup:
+    """The UTC date and time to the minute: every other time on the pages."""
+    return _time_element(value, "%Y-%m-%d %H:%M UTC")
 
 
 def _words(amount: int, unit: str) -> str:
@@ -94,4 +110,5 @@ def inline_code(text: str | None) -> Markup:
     )
 
 
-FILTERS = {"exact": exact, "ago": ago, "duration": duration, "inline_code": inline_code}
+FILTERS = {"exact": exact, "utc": utc, "ago": ago, "duration": duration, "inline_code": inline_code,
+           "markdown": markdown.block, "markdown_inline": markdown.inline}

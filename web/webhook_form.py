@@ -46,14 +46,15 @@ class WebhookForm:
         )
 
     @classmethod
-    def from_view(cls, hook: dict, explicit_events: bool) -> WebhookForm:
-        """The form for editing; a masked URL is never put back in the field (saving
-        it would replace the real one), the field stays empty to keep it."""
+    def from_view(cls, hook: dict) -> WebhookForm:
+        """The form for editing, ticking the events the webhook really receives; a masked
+        URL is never put back in the field (saving it would replace the real one), the
+        field stays empty to keep it."""
         return cls(
             url="" if MASK in hook["url"] else hook["url"],
             kind=AUTO if hook["kind"] == _detected_kind(hook["url"]) else hook["kind"],
             format=hook["format"],
-            events=hook["events"] if explicit_events else [],
+            events=list(hook["events"]),
             min_severity=hook["min_severity"] or "",
             description=hook["description"] or "",
             enabled=hook["enabled"],
@@ -66,10 +67,14 @@ class WebhookForm:
             fields["kind"] = self.kind
         return fields
 
-    def editing_fields(self) -> dict:
-        """Like creating, but an empty URL keeps the current one (a masked URL is never shown)."""
+    def editing_fields(self, usual_events: tuple[str, ...] | None = None) -> dict:
+        """Like creating, but an empty URL keeps the current one (a masked URL is never shown).
+        `usual_events` is what a webhook following the usual set receives now: ticking
+        exactly those keeps it following the set (and any event added to it later)."""
         fields = self.creating_fields()
         fields["enabled"] = self.enabled
+        if usual_events is not None and set(self.events) == set(usual_events):
+            fields["events"] = None
         if not self.url:
             del fields["url"]
         return fields

@@ -7,7 +7,7 @@ from patrol import db
 from patrol.errors import Conflict, Invalid
 from web import access, api_page, security
 from web.webhook_form import WebhookForm, event_choices
-from webhooks import addresses, service, views
+from webhooks import addresses, service, subscriptions, views
 from webhooks.models import Webhook
 
 bp = Blueprint("webhooks", __name__, url_prefix="/api-settings/webhooks")
@@ -43,11 +43,12 @@ def add():
 def edit(webhook_id: str):
     hook = _hook(webhook_id)
     if request.method == "GET":
-        form = WebhookForm.from_view(views.webhook(hook), explicit_events=hook.events is not None)
+        form = WebhookForm.from_view(views.webhook(hook))
         return _edit_page(hook, form)
     form = WebhookForm.from_request(request.form)
     try:
-        service.update(db.session(), hook, form.editing_fields(), _policy())
+        usual = subscriptions.effective_events(hook) if hook.events is None else None
+        service.update(db.session(), hook, form.editing_fields(usual), _policy())
     except Invalid as exc:
         form.errors = exc.fields or {}
         return _edit_page(hook, form, 422)

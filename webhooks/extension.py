@@ -17,7 +17,6 @@ def init_app(app: Flask) -> None:
     openapi.add_fragment(app, resources.path("webhooks", "openapi.yaml"))
     app.register_blueprint(api.bp, url_prefix="/api")
     engine = Engine(app)
-    telemetry.instrument(engine)
     telemetry.init_app(app)
     app.extensions["webhooks.engine"] = engine
     background.get(app).add(engine)

@@ -12,6 +12,8 @@ from patrol.inventory import ecosystems
 SUPPORTED = versioning.SUPPORTED
 # Column sizes of advisories.osv_id, advisory_packages.ecosystem_full and .name.
 MAX_ID, MAX_ECOSYSTEM, MAX_NAME = 100, 100, 255
+# Details past this are cut: a page shows an advisory, not a report.
+MAX_DETAILS = 20_000
 
 
 class InvalidRecord(ValueError):
@@ -32,6 +34,7 @@ class Record:
     modified: datetime | None
     withdrawn: bool
     summary: str | None
+    details: str | None
     severity: str
     aliases: list[str]
     url: str
@@ -51,6 +54,7 @@ def parse(data: object) -> Record:
         modified=parse_time(data.get("modified")),
         withdrawn=bool(data.get("withdrawn")),
         summary=_summary(data),
+        details=_details(data),
         severity=severity.of_record(data),
         aliases=[a for a in _list(data.get("aliases")) if isinstance(a, str)],
         url=_url(osv_id),
@@ -78,6 +82,13 @@ def _summary(data: dict) -> str | None:
     if not text and isinstance(details, str):
         text = details.strip().split("\n", 1)[0]
     return text[:500] or None
+
+
+def _details(data: dict) -> str | None:
+    details = data.get("details")
+    if not isinstance(details, str):
+        return None
+    return details.strip()[:MAX_DETAILS] or None
 
 
 def _url(osv_id: str) -> str:

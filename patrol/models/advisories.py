@@ -18,6 +18,8 @@ class Advisory(Base):
     modified: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     summary: Mapped[str | None] = mapped_column(Text)
+    # The record's `details`, Markdown as written; pages render it sanitized.
+    details: Mapped[str | None] = mapped_column(Text)
     severity: Mapped[str] = mapped_column(String(10), default="unknown")
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     url: Mapped[str | None] = mapped_column(String(1024))

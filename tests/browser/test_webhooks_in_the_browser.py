@@ -100,11 +100,16 @@ def test_a_failed_delivery_is_redelivered_from_the_log(page, receivers):
     screenshot(page, "08-redelivered", phone=True)
 
 
-def test_a_refused_url_is_explained_next_to_its_field(page):
+def test_a_refused_url_is_explained_next_to_its_field(page, receivers):
     register(page)
+    for _ in range(3):  # webhooks above the form push it below the fold
+        add_webhook(page, receivers().url())
     page.goto("/api-settings")
     page.get_by_label("URL", exact=True).fill("ftp://files.example.com/drop")
     page.get_by_role("button", name="Add webhook").click()
+    expect(page.locator("#f-url-error")).to_have_text("URL: must start with http:// or https://")
+    expect(page.locator("#f-url-error")).to_be_in_viewport()
+    expect(page.get_by_label("URL", exact=True)).to_be_in_viewport()
     expect(page.get_by_role("alert")).to_contain_text("URL: must start with http:// or https://")
     expect(page.get_by_label("URL", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("URL", exact=True)).to_have_value("ftp://files.example.com/drop")

@@ -132,6 +132,24 @@ def test_editing_a_slack_webhook_keeps_its_url_when_left_empty(client, db, me):
     assert (hook.url, hook.kind, hook.description) == (SLACK_URL, "slack", "alerts")
 
 
+def ticked(form: str) -> set[str]:
+    return set(re.findall(r'name="events" value="([^"]+)" checked', form))
+
+
+def test_the_edit_form_ticks_the_events_the_webhook_really_receives(client, db, me):
+    add(client, url=SLACK_URL)
+    hook = only_hook(db)
+    form = text(client.get(f"/api-settings/webhooks/{hook.id}/edit"))
+    assert ticked(form) == {"webhook.new_server_issues", "webhook.scan_finished", "webhook.test"}
+    unchanged = {"url": "", "kind": "auto", "format": "json", "enabled": "on", "events": sorted(ticked(form))}
+    post_form(client, f"/api-settings/webhooks/{hook.id}/edit", unchanged, token_from="/api-settings")
+    assert only_hook(db).events is None  # still following the usual set
+    more = {**unchanged, "events": [*unchanged["events"], "webhook.scan_started"]}
+    post_form(client, f"/api-settings/webhooks/{hook.id}/edit", more, token_from="/api-settings")
+    assert set(only_hook(db).events) == set(more["events"])
+    assert ticked(text(client.get(f"/api-settings/webhooks/{hook.id}/edit"))) == set(more["events"])
+
+
 def test_an_invalid_edit_is_shown_again_with_the_message(client, db, me):
     add(client, url="https://receiver.example.com/a")
     hook = only_hook(db)

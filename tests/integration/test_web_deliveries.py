@@ -1,4 +1,6 @@
 """A webhook's delivery log: attempts as they land, the live region, and "Redeliver"."""
+import re
+
 import pytest
 
 from tests.support.receivers import Answer, receivers  # noqa: F401 - `receivers` is a fixture
@@ -106,3 +108,27 @@ def test_the_log_pages_through_many_deliveries(client, me):
     assert first.count('class="delivery"') == 25 and second.count('class="delivery"') == 5
     assert "Page 1 of 2" in first and "Older" in first and "Newer" in second
     assert text(client.get(log_path(hook_id) + "?page=oops")).count('class="delivery"') == 25
+
+
+def test_each_delivery_names_its_event_and_server(app, client, db, me, receivers):
+    from patrol import demo
+    from patrol.scanning import workers
+
+    hook_id = webhook_to(client, me, receivers().url())
+    demo.import_advisories(db)
+    server_id = client.post("/api/servers", json={"domain": "shop.example.com"}, auth=me.auth).json["data"]["id"]
+    client.post(f"/api/servers/{server_id}/software_bucket/composer", auth=me.auth,
+                json={"software": demo.lockfile_items("composer")})
+    client.post(f"/api/servers/{server_id}/scan", auth=me.auth)
+    assert workers.run_one(db)
+    deliver_due(app, db)
+    found = len(client.get(f"/api/servers/{server_id}/issues", auth=me.auth).json["data"])
+
+    log = text(client.get(log_path(hook_id)))
+    heads = [" ".join(re.sub(r"<[^>]+>", " ", head).split()) for head in re.findall(r"<h3>.*?</h3>", log, re.S)]
+    assert heads == ["Scan finished · shop.example.com", f"New issues found · shop.example.com · {found} issues",
+                     "Scan started · shop.example.com"]
+    assert f'<a href="/servers/{server_id}">shop.example.com</a>' in log
+
+    assert client.delete(f"/api/servers/{server_id}", auth=me.auth).status_code in (200, 204)
+    assert "shop.example.com <span class=\"muted\">(removed)</span>" in text(client.get(log_path(hook_id)))

@@ -1,5 +1,6 @@
 """Every page: security headers, no inline script or style, a CSRF token in
 every form, a label for every control. Checked on real pages with data."""
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -87,9 +88,11 @@ def pages(client, db, make_account, make_server):
     workers.run_one(db)
     private = ["/", f"/servers/{server_id}", "/api-settings", f"/api-settings/webhooks/{hook_id}/edit",
                f"/api-settings/webhooks/{hook_id}/delete", f"/api-settings/webhooks/{hook_id}/deliveries",
-               f"/api-settings/credentials/{me.key}/revoke", "/servers/424242", "/account/password"]
+               f"/api-settings/credentials/{me.key}/revoke", "/servers/424242", "/account/password",
+               f"/servers/{server_id}/delete", f"/servers/{server_id}?q=guzzle&vulnerable=1"]
     answers.update({path: client.get(path) for path in private})
     answers["POST /api-settings/webhooks"] = post_form(client, "/api-settings/webhooks", {"url": "bad"}, "/api-settings")
+    answers["POST /servers"] = post_form(client, "/servers", {"domain": "no spaces please"}, "/")
     answers["POST /api-settings/credentials"] = post_form(client, "/api-settings/credentials", {}, "/api-settings")
     return answers
 
@@ -114,6 +117,15 @@ def test_no_page_has_inline_script_or_style_and_every_form_carries_its_token(pag
         check.feed(answer.get_data(as_text=True))
         assert check.problems == [], path
         assert check.unlabelled() == [], path
+
+
+def test_every_time_on_every_page_is_utc_and_24_hour(pages):
+    utc_time = re.compile(r"\d{4}-\d\d-\d\d ([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)? UTC")
+    for path in ("/", next(p for p in pages if p.startswith("/servers/") and p[9:].isdigit()), "/api-settings",
+                 next(p for p in pages if p.endswith("/deliveries"))):
+        shown = re.findall(r"<time [^>]*>(.*?)</time>", pages[path].get_data(as_text=True))
+        assert shown and all(utc_time.fullmatch(moment) for moment in shown), (path, shown)
+    assert '<span class="ago">(just now)</span>' in pages["/"].get_data(as_text=True)  # and how long ago
 
 
 def test_assets_are_served_by_the_app_with_the_same_headers(client):

@@ -1,4 +1,8 @@
 """The dashboard, a server's page, and "Scan now"."""
+import re
+
+import pytest
+
 from patrol import demo
 from patrol.models import Scan
 from patrol.scanning import workers
@@ -115,6 +119,64 @@ def test_live_regions_answer_with_a_version_that_changes_with_the_state(client, 
         assert "Scanning" in text(after)
 
 
+def test_a_server_is_added_from_the_dashboard(client, db, make_account):
+    me = signed_in(client, make_account)
+    added = post_form(client, "/servers", {"domain": " web2.example.com "}, token_from="/")
+    assert added.status_code == 302
+    page = text(client.get(added.headers["Location"]))
+    assert "<h1>web2.example.com</h1>" in page and "web2.example.com is added." in page
+    names = [server["name"] for server in client.get("/api/servers", auth=me.auth).json["data"]]
+    assert names == ["web2.example.com"]
+
+
+@pytest.mark.parametrize(("name", "status", "message"), [
+    ("two words", 422, "A server needs a domain or host name"),
+    ("", 422, "A server needs a domain or host name"),
+    ("web1.example.com", 409, "A server named web1.example.com already exists."),
+])
+def test_a_refused_server_name_is_explained_next_to_the_field(client, make_account, make_server, name, status, message):
+    me = signed_in(client, make_account)
+    make_server(me, "web1.example.com")
+    refused = post_form(client, "/servers", {"domain": name}, token_from="/")
+    page = text(refused)
+    assert refused.status_code == status
+    assert 'id="f-domain-error"' in page and 'aria-invalid="true"' in page
+    assert message in page or "a host name such as web1.example.com" in page
+    assert f'value="{name}"' in page
+    assert len(client.get("/api/servers", auth=me.auth).json["data"]) == 1
+
+
+def test_adding_or_deleting_a_server_needs_the_csrf_token(client, make_account, make_server):
+    me = signed_in(client, make_account)
+    server_id = make_server(me)
+    assert client.post("/servers", data={"domain": "web2.example.com"}).status_code == 400
+    assert client.post(f"/servers/{server_id}/delete").status_code == 400
+    assert len(client.get("/api/servers", auth=me.auth).json["data"]) == 1
+
+
+def test_deleting_a_server_asks_first_then_takes_everything_with_it(client, db, make_account, make_server):
+    me = signed_in(client, make_account)
+    server_id = vulnerable_server(client, db, make_server, me)
+    scan_now(client, server_id)
+    assert workers.run_one(db)
+    asked = text(client.get(f"/servers/{server_id}/delete"))
+    assert "Delete web1.example.com?" in asked and "cannot be undone" in asked
+    assert client.get(f"/api/servers/{server_id}", auth=me.auth).status_code == 200
+    gone = post_form(client, f"/servers/{server_id}/delete", token_from=f"/servers/{server_id}/delete")
+    assert gone.headers["Location"] == "/"
+    assert "web1.example.com is deleted" in text(client.get("/"))
+    assert client.get(f"/api/servers/{server_id}", auth=me.auth).status_code == 404
+    with db.session() as session:
+        assert session.query(Scan).filter_by(server_id=server_id).count() == 0
+
+
+def test_another_accounts_server_cannot_be_deleted(client, make_account, make_server):
+    signed_in(client, make_account)
+    theirs = make_server(make_account(), "theirs.example.com")
+    assert client.get(f"/servers/{theirs}/delete").status_code == 404
+    assert post_form(client, f"/servers/{theirs}/delete", token_from="/").status_code == 404
+
+
 def many_issues(db, server_id, count):  # noqa: ANN001
     """`count` open issues on the server, inserted in bulk (a scan would take far longer)."""
     from sqlalchemy import insert
@@ -204,4 +266,4 @@ def test_the_dashboard_shows_the_advisory_age_and_none_when_fresh(client, db, ma
     state.succeeded(db, "osv/npm", 3600, records=12)
     page = text(client.get("/"))
     assert "Advisory data is out of date" not in page
-    assert "npm updated just now (12 records)" in page
+    assert re.search(r"npm updated <time [^>]+>[0-9-]+ [0-9:]+ UTC</time> <span class=\"ago\">\(just now\)</span>, 12 records", page)

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from web import apiref
-from web.rendering import ago, duration, exact, inline_code
+from web.rendering import ago, duration, exact, inline_code, utc
 
 NOW = datetime(2026, 11, 30, 12, 0, 0, tzinfo=timezone.utc)
 
@@ -35,6 +35,12 @@ def test_duration_reads_like_a_person_would_say_it(seconds, words):
 def test_exact_is_a_utc_time_element():
     assert exact("2026-11-30T03:55:29Z") == '<time datetime="2026-11-30T03:55:29Z">2026-11-30 03:55:29 UTC</time>'
     assert exact(None) == ""
+
+
+def test_utc_is_24_hour_utc_to_the_minute_whatever_the_offset():
+    assert utc("2026-11-30T15:55:29-08:00") == '<time datetime="2026-11-30T23:55:29Z">2026-11-30 23:55 UTC</time>'
+    assert utc(NOW) == '<time datetime="2026-11-30T12:00:00Z">2026-11-30 12:00 UTC</time>'
+    assert utc(None) == ""
 
 
 def test_inline_code_escapes_and_marks_backticks():

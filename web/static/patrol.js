@@ -11,6 +11,11 @@
 
   var HEADER = "X-Live-Version";
 
+  // Times read the same everywhere on the pages: UTC, 24-hour ("17:05:09 UTC").
+  function utcTime(moment) {
+    return moment.toISOString().slice(11, 19) + " UTC";
+  }
+
   function announce(region, text) {
     var status = document.getElementById(region.getAttribute("data-live-status"));
     if (status) {
@@ -27,7 +32,7 @@
     if (focusedId && document.getElementById(focusedId)) {
       document.getElementById(focusedId).focus();
     }
-    announce(region, "Updated at " + new Date().toLocaleTimeString() + ".");
+    announce(region, "Updated at " + utcTime(new Date()) + ".");
   }
 
   function watch(region) {

@@ -90,6 +90,8 @@ MATRIX: dict[tuple[str, str], Call] = {
     # Web pages, signed in as the intruder, at the victim's ids.
     ("/servers/<int:server_id>", "GET"): Call("web", "/servers/{server}"),
     ("/servers/<int:server_id>/scan", "POST"): Call("web", "/servers/{server}/scan", {}),
+    ("/servers/<int:server_id>/delete", "GET"): Call("web", "/servers/{server}/delete"),
+    ("/servers/<int:server_id>/delete", "POST"): Call("web", "/servers/{server}/delete", {}),
     ("/api-settings/credentials/<key>/revoke", "GET"): Call("web", "/api-settings/credentials/{credential}/revoke"),
     ("/api-settings/credentials/<key>/revoke", "POST"):
         Call("web", "/api-settings/credentials/{credential}/revoke", {}),
@@ -111,6 +113,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     # Web pages of the intruder's own account.
     ("/", "GET"): Call("web", "/", foreign=False),
     ("/api-settings", "GET"): Call("web", "/api-settings", foreign=False),
+    ("/servers", "POST"): Call("web", "/servers", {"domain": "intruder.example.com"}, foreign=False),
     ("/api-settings/credentials", "POST"): Call("web", "/api-settings/credentials", {"label": "x"}, foreign=False),
     ("/api-settings/webhooks", "POST"): Call("web", "/api-settings/webhooks", HOOK_FORM, foreign=False),
     ("/set-password", "GET"): Call("web", "/set-password", foreign=False),

@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """
     from patrol import api, cli, config as settings, db, health
     from patrol.advisories import schedule
+    from patrol.exploits import schedule as exploit_schedule
     from patrol.scanning import workers
 
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
@@ -35,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     health.init_app(app)
     workers.init_app(app)
     schedule.init_app(app)
+    exploit_schedule.init_app(app)
     cli.init_app(app)
     _load_extensions(app)
     return app

@@ -7,7 +7,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from patrol.cli import accounts, advisories, database, push, scans, serve
+from patrol.cli import accounts, advisories, database, exploits, push, scans, serve
 
 
 def _create_app():  # noqa: ANN202 - FlaskGroup's factory
@@ -29,5 +29,6 @@ main.add_command(push.push)
 
 
 def init_app(app: Flask) -> None:
-    for command in (database.db, accounts.account, advisories.advisories, scans.scan, serve.serve):
+    for command in (database.db, accounts.account, advisories.advisories, exploits.exploits, scans.scan,
+                    serve.serve):
         app.cli.add_command(command)

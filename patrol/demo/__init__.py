@@ -14,12 +14,16 @@ from patrol import accounts, credentials, servers
 from patrol.advisories import importer, sources
 from patrol.collectors import parser_for
 from patrol.db import Database
+from patrol.exploits import sync as exploit_sync
 from patrol.inventory import buckets, software_input
 from patrol.models import Account, Server
 from patrol.scanning import jobs
 
 HERE = Path(__file__).parent
 ADVISORIES = HERE / "advisories"
+# Format samples of the KEV and EPSS feeds (see exploits/README.md).
+KEV_SAMPLE = HERE / "exploits" / "known_exploited_vulnerabilities.json"
+EPSS_SAMPLE = HERE / "exploits" / "epss_scores-current.csv.gz"
 DATA = HERE / "data"
 EMAIL = "demo@patrol.example"
 PASSWORD = "patrol-demo"
@@ -56,9 +60,15 @@ def import_advisories(db: Database) -> importer.Report:
     return importer.import_records(db, sources.read([ADVISORIES]))
 
 
+def import_exploit_samples(db: Database) -> None:
+    exploit_sync.load_kev(db, KEV_SAMPLE)
+    exploit_sync.load_epss(db, EPSS_SAMPLE)
+
+
 def set_up(db: Database) -> Demo:
     """Account, fresh credential, server with pushed lock files, one scan run."""
     import_advisories(db)
+    import_exploit_samples(db)
     with db.session() as session:
         account = session.scalar(select(Account).where(Account.email == EMAIL))
         if account is None:

@@ -40,6 +40,7 @@ def issue(row: Issue) -> dict:
             "summary": advisory.summary,
             "severity": row.severity,
             "url": advisory.url,
+            "published": iso(advisory.published),
         },
         "fixed_in": row.fixed_in,
         "first_seen_at": iso(row.first_seen_at),

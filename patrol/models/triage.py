@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from patrol.clock import now
 from patrol.db import Base
@@ -34,6 +34,8 @@ class Dismissal(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ranges_digest: Mapped[str] = mapped_column(String(64))
+
+    advisory = relationship("Advisory", lazy="joined")
 
 
 class DismissalAudit(Base):

@@ -1,4 +1,5 @@
-"""triage: dismissals and their audit trail, KEV and EPSS data, issues silenced by a dismissal
+"""triage: dismissals and their audit trail, KEV and EPSS data, issues silenced by a dismissal,
+advisories' published time
 
 Revision ID: 0003_core_triage
 Revises: 0002_core_advisory_sync
@@ -72,9 +73,14 @@ def upgrade() -> None:
 
     with op.batch_alter_table('issues', schema=None) as batch_op:
         batch_op.add_column(sa.Column('silenced', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Filled as records are imported again (each sync brings changed ones).
+    with op.batch_alter_table('advisories', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('published', patrol.models.types.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('advisories', schema=None) as batch_op:
+        batch_op.drop_column('published')
     with op.batch_alter_table('issues', schema=None) as batch_op:
         batch_op.drop_column('silenced')
 

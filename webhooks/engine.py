@@ -142,7 +142,7 @@ class Engine:
                 public_url=self.config.get("PUBLIC_URL"),
                 severity_counts=(item.event.get("counts") or {}).get("by_severity"),
             )
-            return payloads.slack(item.event, ctx, item.min_severity)
+            return payloads.slack(item.event, ctx, item.min_severity, item.known_exploited_only)
         return payloads.generic(item.format, item.webhook_id, item.secrets, item.event)
 
     def _purge(self) -> bool:

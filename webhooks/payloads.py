@@ -34,9 +34,9 @@ def generic(fmt: str, webhook_id: str, secrets: list[str], event: dict, now: flo
     return Outgoing(body, headers)
 
 
-def slack(event: dict, ctx: MessageContext, min_severity: str | None) -> Outgoing:
+def slack(event: dict, ctx: MessageContext, min_severity: str | None, known_exploited_only: bool = False) -> Outgoing:
     """A Block Kit message; no signature, which Slack would ignore."""
     if event.get("issues") is not None:
-        event = {**event, "issues": subscriptions.issues_at_least(event["issues"], min_severity)}
+        event = {**event, "issues": subscriptions.issues_wanted(event["issues"], min_severity, known_exploited_only)}
     payload = slack_render.render(event, ctx)
     return Outgoing(json.dumps(payload).encode(), {"Content-Type": "application/json"})

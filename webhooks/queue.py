@@ -38,6 +38,7 @@ class Claimed:
     format: str
     secrets: list[str]
     min_severity: str | None
+    known_exploited_only: bool
     description: str | None
     account_email: str
     event: dict
@@ -128,6 +129,7 @@ def _snapshot(session: Session, row: Delivery) -> Claimed:
         format=hook.format,
         secrets=signing_secrets(hook, now()),
         min_severity=hook.min_severity,
+        known_exploited_only=hook.known_exploited_only,
         description=hook.description,
         account_email=account.email,
         event=event_document(event, hook.id),

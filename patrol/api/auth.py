@@ -17,6 +17,12 @@ def authenticate_request() -> None:
     if account is None:
         raise Unauthorized("That API key and secret are not valid.")
     g.account = account
+    g.api_key = key
+
+
+def current_actor() -> str:
+    """Who a change is recorded as: the account and the start of the key used."""
+    return f"{g.account.email} (API key {g.api_key[:8]})"
 
 
 def current_account() -> Account:

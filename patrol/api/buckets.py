@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, request
 from patrol import db, serialize
 from patrol.api import body
 from patrol.api.auth import authenticate_request, callers_server
-from patrol.api.envelope import ok
+from patrol.api.envelope import ok, paged
 from patrol.inventory import buckets, sbom_input, software_input
 from patrol.models import Bucket
 
@@ -18,7 +18,7 @@ bp.before_request(authenticate_request)
 def listing(server_id: int):
     server = callers_server(server_id)
     rows = sorted(server.buckets, key=lambda b: b.key)
-    return ok([serialize.bucket(row) for row in rows])
+    return paged([serialize.bucket(row) for row in rows], everything_unasked=True)
 
 
 @bp.get("/servers/<id:server_id>/software_bucket/<key>")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,8 @@ from patrol.errors import AlreadyScanning
 from patrol.inventory.buckets import live_software
 from patrol.models import Issue, Scan, Server
 from patrol.scanning import matcher
+from patrol.triage import dismissals
+from patrol.triage.servers import open_counts
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -81,28 +83,45 @@ def _finish(session: Session, scan_id: int) -> None:
         return
     server = session.get(Server, scan.server_id)
     findings = matcher.find(session, live_software(session, server.id))
-    new, resolved, total = _apply(session, scan, findings)
+    new, resolved, _ = _apply(session, scan, findings)
+    alerts, returned = _alerts(session, server, new)
+    by_severity, dismissed = _open_by_severity(session, server)
     scan.status, scan.finished_at, scan.lease_until = "finished", now(), None
-    scan.issue_count, scan.new_issue_count, scan.resolved_issue_count = total, len(new), resolved
-    counts = {"issues": total, "new": len(new), "resolved": resolved,
-              "by_severity": _open_by_severity(session, server.id)}
-    if new:
+    scan.issue_count, scan.new_issue_count, scan.resolved_issue_count = sum(by_severity.values()), len(alerts), resolved
+    counts = {"issues": scan.issue_count, "new": len(alerts) - returned, "returned": returned, "resolved": resolved,
+              "dismissed": dismissed, "by_severity": by_severity}
+    if alerts:
         events.record(
             session, server.account_id, events.NEW_SERVER_ISSUES,
-            server=server, scan=scan, issues=new, counts=counts,
+            server=server, scan=scan, issues=alerts, counts=counts,
         )
     events.record(session, server.account_id, events.SCAN_FINISHED, server=server, scan=scan, counts=counts)
 
 
-def _open_by_severity(session: Session, server_id: int) -> dict[str, int]:
-    """The server's open issues by severity (Slack messages show them)."""
-    rows = session.execute(
-        select(Issue.severity, func.count())
-        .where(Issue.server_id == server_id, Issue.resolved_at.is_(None))
-        .group_by(Issue.severity)
-    )
-    found = dict(rows.all())
-    return {level: found[level] for level in LEVELS if found.get(level)}
+def _alerts(session: Session, server: Server, new: list[Issue]) -> tuple[list[Issue], int]:
+    """What to report: new issues no dismissal covers, and issues whose dismissal
+    ended (expired, or the advisory's ranges changed) since the last scan. Marks
+    each open issue silenced or not for the next scan; returns (alerts, returned)."""
+    rows = list(session.scalars(
+        select(Issue).where(Issue.server_id == server.id, Issue.resolved_at.is_(None)).order_by(Issue.id)
+    ).unique())
+    covered, fresh = dismissals.active_for(session, server.account_id, rows), {id(row) for row in new}
+    alerts, returned = [], 0
+    for row in rows:
+        dismissed = row.id in covered
+        if not dismissed and (id(row) in fresh or row.silenced):
+            alerts.append(row)
+            returned += id(row) not in fresh
+        row.silenced = dismissed
+    return alerts, returned
+
+
+def _open_by_severity(session: Session, server: Server) -> tuple[dict[str, int], int]:
+    """The server's open, undismissed issues by severity (Slack messages show
+    them), and how many open issues are dismissed."""
+    by_severity, dismissed = open_counts(session, server.account_id, [server.id])
+    found = by_severity.get(server.id, {})
+    return {level: found[level] for level in LEVELS if found.get(level)}, dismissed.get(server.id, 0)
 
 
 def _apply(session: Session, scan: Scan, findings: list[matcher.Finding]) -> tuple[list[Issue], int, int]:
@@ -153,6 +172,7 @@ def _fail(session: Session, scan_id: int, reason: str) -> None:
         return
     scan.status, scan.finished_at, scan.lease_until, scan.error = "failed", now(), None, reason
     server = session.get(Server, scan.server_id)
-    still_open = _open_by_severity(session, server.id)  # a failed scan changes no issue
-    counts = {"issues": sum(still_open.values()), "new": 0, "resolved": 0, "by_severity": still_open}
+    still_open, dismissed = _open_by_severity(session, server)  # a failed scan changes no issue
+    counts = {"issues": sum(still_open.values()), "new": 0, "returned": 0, "resolved": 0, "dismissed": dismissed,
+              "by_severity": still_open}
     events.record(session, server.account_id, events.SCAN_FINISHED, server=server, scan=scan, counts=counts)

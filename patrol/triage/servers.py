@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from patrol.advisories.sync import FEED_PREFIX as OSV_FEED_PREFIX
+from patrol.advisories.feed_names import FEED_PREFIX as OSV_FEED_PREFIX
 from patrol.clock import now
 from patrol.inventory.buckets import live_filter
 from patrol.models import Bucket, FeedState, Issue, Scan, Server, Software
@@ -26,7 +26,7 @@ class Summary:
 
     @property
     def risk(self) -> tuple:
-        return risk_key(self.facts, self.state, self.server.name)
+        return risk_key(self.facts.open_by_severity, self.state, self.server.name)
 
 
 def summaries(session: Session, account_id: int, rows: list[Server], stale_after: int) -> dict[int, Summary]:
@@ -34,12 +34,12 @@ def summaries(session: Session, account_id: int, rows: list[Server], stale_after
     if not ids:
         return {}
     items, pushes, scanned = _live_items(session, ids, moment), _last_pushes(session, ids), _scanned(session, ids)
-    open_counts, dismissed = _open_counts(session, account_id, ids)
+    by_severity, dismissed = open_counts(session, account_id, ids)
     as_of = _advisories_as_of(session, ids)
     summaries_by_id = {}
     for row in rows:
         facts = Facts(items.get(row.id, 0), pushes.get(row.id), row.id in scanned,
-                      open_counts.get(row.id, {}), dismissed.get(row.id, 0))
+                      by_severity.get(row.id, {}), dismissed.get(row.id, 0))
         summaries_by_id[row.id] = Summary(row, facts, state_of(facts, moment, stale_after), as_of.get(row.id))
     return summaries_by_id
 
@@ -60,7 +60,7 @@ def _scanned(session: Session, ids: list[int]) -> set[int]:
     return set(session.scalars(query))
 
 
-def _open_counts(session: Session, account_id: int, ids: list[int]) -> tuple[dict, dict]:
+def open_counts(session: Session, account_id: int, ids: list[int]) -> tuple[dict, dict]:
     """Undismissed open issues by server and severity; dismissed ones by server."""
     rows = list(session.scalars(select(Issue).where(Issue.server_id.in_(ids), Issue.resolved_at.is_(None))).unique())
     covered = dismissals.active_for(session, account_id, rows)

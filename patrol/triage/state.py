@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from patrol.advisories.severity import LEVELS
 
 STATES = ("ok", "vulnerable", "empty", "stale", "never_scanned")
+DEFAULT_STALE_AFTER = 3 * 86400  # PATROL_STALE_AFTER
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,12 @@ def state_of(facts: Facts, moment: datetime, stale_after: int) -> str:
     return "vulnerable" if facts.open_issues else "ok"
 
 
-def risk_key(facts: Facts, state: str, name: str) -> tuple:
+def risk_key(open_by_severity: dict[str, int], state: str, name: str) -> tuple:
     """Critical first, then stale, then the other vulnerable ones (worst first),
     then those with no verdict, then the green ones."""
-    if facts.open_by_severity.get("critical"):
+    if open_by_severity.get("critical"):
         group = 0
     else:
         group = {"stale": 1, "vulnerable": 2, "empty": 3, "never_scanned": 3}.get(state, 4)
-    worst = tuple(-facts.open_by_severity.get(level, 0) for level in LEVELS)
+    worst = tuple(-open_by_severity.get(level, 0) for level in LEVELS)
     return (group, worst, name)

@@ -60,16 +60,18 @@ def dismiss(session: Session, account: Account, target: Target, decision: Decisi
     )
     session.add(row)
     _audit(session, account, target, "dismissed", decision)
+    _silence(session, account, target, True)
     session.flush()
     return row
 
 
 def restore(session: Session, account: Account, target: Target, actor: str) -> None:
-    """Undo the dismissal of `target`; its issues count as open at once, without a new alert."""
+    """Undo the dismissal of `target`; its issues count as open at once, without a new alert
+    (unless a wider dismissal still covers them, which the next scan sees)."""
     if not _drop(session, account, target):
         raise NotFound("No dismissal of that exists")
     _audit(session, account, target, "restored", Decision("", None, None, actor))
-    _unsilence(session, account, target)
+    _silence(session, account, target, False)
 
 
 def active_for(session: Session, account_id: int, issues: list[Issue]) -> dict[int, Dismissal]:
@@ -110,10 +112,12 @@ def _drop(session: Session, account: Account, target: Target) -> bool:
     return gone.rowcount > 0
 
 
-def _unsilence(session: Session, account: Account, target: Target) -> None:
+def _silence(session: Session, account: Account, target: Target, silenced: bool) -> None:
+    """Mark the target's open issues as the next scan will find them: a dismissal
+    ends silently when taken back by hand, and alerts when it lapses."""
     session.execute(
         update(Issue).where(Issue.advisory_id == target.advisory.id, Issue.resolved_at.is_(None), _issues_of(account, target))
-        .values(silenced=False).execution_options(synchronize_session=False)
+        .values(silenced=silenced).execution_options(synchronize_session=False)
     )
 
 

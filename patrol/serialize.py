@@ -111,7 +111,7 @@ def _server(row: Server, last: Scan | None, summary: Summary) -> dict:
         "last_scan": scan(last) if last is not None else None,
         "issue_count": facts.open_issues,
         "state": summary.state,
-        "open_by_severity": {level: facts.open_by_severity[level] for level in LEVELS if facts.open_by_severity.get(level)},
+        "open_by_severity": {level: n for level in LEVELS if (n := facts.open_by_severity.get(level))},
         "dismissed_issue_count": facts.dismissed,
         "software_count": facts.live_items,
         "last_push_at": iso(facts.last_push_at),

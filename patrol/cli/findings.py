@@ -66,13 +66,14 @@ def _rule(advisory: dict) -> dict:
 def _result(server: str, issue: dict) -> dict:
     software, advisory = issue["software"], issue["advisory"]
     fix = f"upgrade to {issue['fixed_in']}" if issue["fixed_in"] else "no fixed version is known"
+    where = software["location"] or software["name"]  # the file it was read from, else the package
     return {
         "ruleId": advisory["id"],
         "level": _SARIF_LEVEL[advisory["severity"]],
         "message": {"text": f"{software['name']} {software['version'] or ''} on {server} is affected by "
                             f"{advisory['id']} ({advisory['severity']}); {fix}."},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(software["location"] or software["name"])}}}],
-        "partialFingerprints": {"patrolIssue/v1": f"{server}/{advisory['id']}/{software['name']}/{software['location'] or ''}"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(where)}}}],
+        "partialFingerprints": {"patrolIssue/v1": f"{server}/{advisory['id']}/{software['name']}/{where}"},
         "properties": {"known_exploited": bool(issue.get("known_exploited")), "epss": issue.get("epss")},
     }
 

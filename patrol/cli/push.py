@@ -114,7 +114,8 @@ def _print_findings(client: pushclient.Client, server: str, result: pushclient.P
     click.echo(shapes[findings.shape]())
     failing = output.at_or_above(issues, findings.fail_on) if findings.fail_on else []
     if failing:
-        raise FindingsAtOrAbove(f"{len(failing)} open issues at {findings.fail_on} or worse (--fail-on {findings.fail_on})")
+        level = findings.fail_on
+        raise FindingsAtOrAbove(f"{len(failing)} open issues at {level} or worse (--fail-on {level})")
 
 
 def _collect(paths: tuple[str, ...], format_name: str | None, sboms: tuple[str, ...],

@@ -116,7 +116,8 @@ def _silence(session: Session, account: Account, target: Target, silenced: bool)
     """Mark the target's open issues as the next scan will find them: a dismissal
     ends silently when taken back by hand, and alerts when it lapses."""
     session.execute(
-        update(Issue).where(Issue.advisory_id == target.advisory.id, Issue.resolved_at.is_(None), _issues_of(account, target))
+        update(Issue)
+        .where(Issue.advisory_id == target.advisory.id, Issue.resolved_at.is_(None), _issues_of(account, target))
         .values(silenced=silenced).execution_options(synchronize_session=False)
     )
 

@@ -64,7 +64,9 @@ def test_a_push_older_than_stale_after_is_stale(app, client, db, make_account, m
     assert _server(client, owner, server.server_id)["state"] == "vulnerable"
 
 
-def test_the_list_is_riskiest_first_and_filters_by_state(client, db, make_account, make_server, demo_data):  # noqa: F811
+def test_the_list_is_riskiest_first_and_filters_by_state(
+    client, db, make_account, make_server, demo_data,  # noqa: F811
+):
     owner = make_account()
     quiet = make_server(owner, "a-empty.example.com")
     stale = make_server(owner, "b-stale.example.com")
@@ -87,7 +89,9 @@ def test_a_bad_state_or_sort_is_422(client, make_account, query):
     assert answer.status_code == 422 and answer.get_json()["error"]["fields"]
 
 
-def test_advisories_as_of_is_the_oldest_sync_of_the_servers_ecosystems(client, db, make_account, demo_data):  # noqa: F811
+def test_advisories_as_of_is_the_oldest_sync_of_the_servers_ecosystems(
+    client, db, make_account, demo_data,  # noqa: F811
+):
     owner = make_account()
     server = make_demo_server(client, db, owner)  # Packagist, npm and PyPI
     assert _server(client, owner, server.server_id)["advisories_as_of"] is None  # imported by hand, never synced

@@ -31,9 +31,6 @@ class DemoServer:
     def issues(self, **params: object) -> list[dict]:
         return self.get(f"/servers/{self.server_id}/issues", per_page=200, **params)["data"]
 
-    def by_package(self, name: str) -> list[dict]:
-        return [issue for issue in self.issues() if issue["software"]["name"] == name]
-
     def scan(self) -> dict:
         self.send("POST", f"/servers/{self.server_id}/scan", 202)
         assert workers.run_one(self.db)

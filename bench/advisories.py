@@ -1,9 +1,11 @@
 """A seeded OSV advisory set shaped like the real databases.
 
 GitHub-style records (GHSA ids, a severity word, ECOSYSTEM ranges, several
-branches, some `last_affected`) for Packagist, npm and PyPI; PYSEC twins of
-some PyPI records that alias them and list every affected version; Debian
-records per source package for bookworm, often with a bullseye entry too.
+branches, some `last_affected`) for the language ecosystems; twins from the
+ecosystems' own databases (PYSEC listing every affected version, GO, RUSTSEC)
+that alias them; distribution records (Debian, Ubuntu, Alpine per source
+package, AlmaLinux and Rocky Linux per binary RPM) for the server's release,
+often with an entry for the release before it too.
 Ranges are cut from the packages' own histories, so they are valid and the
 inventory's old releases really fall inside them.
 """
@@ -13,22 +15,35 @@ import itertools
 import random
 from collections.abc import Iterator
 
-from bench import releases
 from bench.catalogue import Catalogue, Package
 
 # Shares of the advisory set, roughly those of osv.dev for these ecosystems.
-SHARES = {"Packagist": 0.15, "npm": 0.35, "PyPI": 0.25, "Debian": 0.25}
+SHARES = {
+    "Packagist": 0.06, "npm": 0.15, "PyPI": 0.12, "RubyGems": 0.03, "Go": 0.06, "crates.io": 0.04,
+    "Maven": 0.07, "NuGet": 0.04, "Debian": 0.15, "Ubuntu": 0.15, "Alpine": 0.06, "AlmaLinux": 0.04,
+    "Rocky Linux": 0.03,
+}
+# The databases that republish GitHub's records under their own ids: (prefix, lists versions).
+_TWINS = {"PyPI": ("PYSEC", True), "Go": ("GO", False), "crates.io": ("RUSTSEC", False)}
+# Per distribution: the server's release, the one before, and how record ids look.
+DISTRIBUTIONS = {
+    "Debian": ("Debian:12", "Debian:11", ("DSA-{n}-1", "DLA-{n}-1", "DEBIAN-CVE-{year}-{n}")),
+    "Ubuntu": ("Ubuntu:22.04:LTS", "Ubuntu:20.04:LTS", ("USN-{n}-1", "UBUNTU-CVE-{year}-{n}")),
+    "Alpine": ("Alpine:v3.19", "Alpine:v3.18", ("CVE-{year}-{n}",)),
+    "AlmaLinux": ("AlmaLinux:9", "AlmaLinux:8", ("ALSA-{year}:{n}",)),
+    "Rocky Linux": ("Rocky Linux:9", "Rocky Linux:8", ("RLSA-{year}:{n}",)),
+}
 PACKAGES_PER_ADVISORY = 1 / 3
 _GHSA_ALPHABET = "23456789cfghjmpqrvwx"
 _SEVERITIES = (("CRITICAL", 0.1), ("HIGH", 0.35), ("MODERATE", 0.4), ("LOW", 0.1), (None, 0.05))
-_PYSEC_TWIN_SHARE = 0.3
+_TWIN_SHARE = 0.3
 
 
 def records(rng: random.Random, catalogues: dict[str, Catalogue], total: int) -> Iterator[dict]:
     """About `total` OSV records (as dicts), ecosystem by ecosystem."""
     serial = itertools.count(1000)
     for ecosystem, share in SHARES.items():
-        make = _debian_record if ecosystem == "Debian" else _github_records
+        make = _distribution_record if ecosystem in DISTRIBUTIONS else _github_records
         remaining = round(total * share)
         while remaining > 0:
             made = make(rng, catalogues[ecosystem], serial)
@@ -47,8 +62,8 @@ def _github_records(rng: random.Random, catalogue: Catalogue, serial: Iterator[i
     record["database_specific"] = {"github_reviewed": True, "cwe_ids": [f"CWE-{rng.randint(20, 900)}"]}
     if severity:
         record["database_specific"]["severity"] = severity
-    if package.ecosystem == "PyPI" and rng.random() < _PYSEC_TWIN_SHARE:
-        return [record, _pysec_twin(rng, record, affected, serial)]
+    if package.ecosystem in _TWINS and rng.random() < _TWIN_SHARE:
+        return [record, _twin(rng, record, affected, serial)]
     return [record]
 
 
@@ -97,28 +112,33 @@ def _covered(history: tuple[str, ...], spans: list[tuple[int, int, str]]) -> lis
     return [history[i] for start, end, kind in spans for i in range(start, len(history) if kind == "open" else end)]
 
 
-def _pysec_twin(rng: random.Random, ghsa: dict, affected: list[tuple[dict, list[str]]], serial: Iterator[int]) -> dict:
-    """The PyPA record of the same flaw: its own id, aliases both ways, every affected version listed."""
+def _twin(rng: random.Random, ghsa: dict, affected: list[tuple[dict, list[str]]], serial: Iterator[int]) -> dict:
+    """The ecosystem database's record of the same flaw: its own id, aliases both ways."""
+    prefix, lists_versions = _TWINS[affected[0][0]["package"]["ecosystem"]]
     entries = [
-        {"package": entry["package"], "ranges": entry["ranges"], "versions": covered} for entry, covered in affected
+        {"package": entry["package"], "ranges": entry["ranges"], **({"versions": covered} if lists_versions else {})}
+        for entry, covered in affected
     ]
-    pysec = _base(rng, f"PYSEC-{rng.randint(2015, 2025)}-{next(serial)}", [ghsa["aliases"][0], ghsa["id"]], None, entries)
-    ghsa["aliases"].append(pysec["id"])
-    return pysec
+    osv_id = f"{prefix}-{rng.randint(2015, 2025)}-{next(serial)}"
+    twin = _base(rng, osv_id, [ghsa["aliases"][0], ghsa["id"]], None, entries)
+    ghsa["aliases"].append(twin["id"])
+    return twin
 
 
-def _debian_record(rng: random.Random, catalogue: Catalogue, serial: Iterator[int]) -> list[dict]:
+def _distribution_record(rng: random.Random, catalogue: Catalogue, serial: Iterator[int]) -> list[dict]:
     package = catalogue.pick(rng)
+    current, previous, id_formats = DISTRIBUTIONS[package.ecosystem]
     fixed = rng.choice(package.releases[1:]) if rng.random() < 0.95 else None
-    entries = [_debian_entry("Debian:12", package.name, fixed)]
-    if rng.random() < 0.3:
-        entries.append(_debian_entry("Debian:11", package.name, releases.debian_11_fix(rng, package.releases[0])))
-    number = next(serial)
-    osv_id = rng.choice((f"DSA-{number}-1", f"DLA-{number}-1", f"DEBIAN-CVE-{rng.randint(2015, 2025)}-{number}"))
-    return [_base(rng, osv_id, [f"CVE-{rng.randint(2015, 2025)}-{number}"], f"{package.name} - security update", entries)]
+    entries = [_distribution_entry(current, package.name, fixed)]
+    if rng.random() < 0.3:  # the same fix for the release before (never the server's: not matched)
+        entries.append(_distribution_entry(previous, package.name, fixed or package.releases[-1]))
+    number, year = next(serial), rng.randint(2015, 2025)
+    osv_id = rng.choice(id_formats).format(n=number, year=year)
+    aliases = [] if osv_id.startswith("CVE-") else [f"CVE-{year}-{number}"]
+    return [_base(rng, osv_id, aliases, f"{package.name} - security update", entries)]
 
 
-def _debian_entry(ecosystem: str, name: str, fixed: str | None) -> dict:
+def _distribution_entry(ecosystem: str, name: str, fixed: str | None) -> dict:
     events = [{"introduced": "0"}] + ([{"fixed": fixed}] if fixed else [])
     return {
         "package": {"ecosystem": ecosystem, "name": name},
@@ -137,7 +157,7 @@ def _base(rng: random.Random, osv_id: str, aliases: list[str], summary: str | No
         "aliases": aliases,
         "details": f"{_flaw(rng)} {_flaw(rng)} Upgrade to a fixed version.",
         "affected": affected,
-        "references": [{"type": "ADVISORY", "url": f"https://nvd.nist.gov/vuln/detail/{aliases[0]}"}],
+        "references": [{"type": "ADVISORY", "url": f"https://nvd.nist.gov/vuln/detail/{(aliases or [osv_id])[0]}"}],
     }
     if summary:
         record["summary"] = summary

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from bench import releases
 from patrol.inventory.ecosystems import package_name
 
-ECOSYSTEMS = ("Packagist", "npm", "PyPI", "Debian")
+ECOSYSTEMS = (
+    "Packagist", "npm", "PyPI", "RubyGems", "Go", "crates.io", "Maven", "NuGet",
+    "Debian", "Ubuntu", "Alpine", "AlmaLinux", "Rocky Linux",
+)
 _SYLLABLES = (
     "ba", "co", "da", "fe", "gi", "ho", "ju", "ka", "lo", "mi", "nu", "pa", "qui", "ro", "sa",
     "te", "vi", "wo", "xa", "ze", "ly", "tor", "ment", "ix", "on", "ar", "el", "um",
@@ -96,4 +99,36 @@ def _debian(rng: random.Random) -> str:
     return name
 
 
-_SPELL = {"Packagist": _packagist, "npm": _npm, "PyPI": _pypi, "Debian": _debian}
+def _rubygems(rng: random.Random) -> str:
+    return f"{_word(rng)}-{_word(rng)}" if rng.random() < 0.3 else _word(rng)
+
+
+def _go(rng: random.Random) -> str:
+    """Module paths: "github.com/owner/repo", sometimes with a major version suffix."""
+    path = f"github.com/{_word(rng)}/{_word(rng)}"
+    return f"{path}/v{rng.randint(2, 5)}" if rng.random() < 0.15 else path
+
+
+def _crates(rng: random.Random) -> str:
+    return f"{_word(rng)}{rng.choice('-_')}{_word(rng)}" if rng.random() < 0.4 else _word(rng)
+
+
+def _maven(rng: random.Random) -> str:
+    return f"org.{_word(rng)}:{_word(rng)}-{rng.choice(('core', 'api', 'web', 'client'))}"
+
+
+def _nuget(rng: random.Random) -> str:
+    return f"{_word(rng).capitalize()}.{_word(rng).capitalize()}"
+
+
+def _rpm(rng: random.Random) -> str:
+    """Binary RPM names, which the Red Hat family's records name: "openssl-libs"."""
+    name = _debian(rng)
+    return f"{name}-{rng.choice(('libs', 'devel', 'common'))}" if rng.random() < 0.3 else name
+
+
+_SPELL = {
+    "Packagist": _packagist, "npm": _npm, "PyPI": _pypi, "RubyGems": _rubygems, "Go": _go,
+    "crates.io": _crates, "Maven": _maven, "NuGet": _nuget,
+    "Debian": _debian, "Ubuntu": _debian, "Alpine": _debian, "AlmaLinux": _rpm, "Rocky Linux": _rpm,
+}

@@ -2,7 +2,8 @@
 
 A history is oldest first, so a range can be cut from it by position and
 the versions it covers are known without comparing any two of them.
-Pre-releases, post-releases, epochs and Debian security updates appear at
+Pre-releases, post-releases, epochs and distribution security updates
+(Debian `+deb12uN`, Ubuntu `ubuntu1.N`, Alpine `-rN`, RPM `.el9_N`) appear at
 roughly the rates they do in real package indexes.
 """
 from __future__ import annotations
@@ -14,17 +15,8 @@ Triple = tuple[int, int, int]
 
 
 def history(rng: random.Random, ecosystem: str, length: int) -> list[str]:
-    """`length` or so releases of one package in `ecosystem` ("Debian" means Debian 12)."""
+    """`length` or so releases of one package in `ecosystem` (distributions: one release of theirs)."""
     return _RENDER[ecosystem](rng, _triples(rng, length))
-
-
-def debian_11_fix(rng: random.Random, debian_12_release: str) -> str:
-    """A bullseye security update of an older upstream than bookworm's, for a Debian:11 entry."""
-    upstream, _, revision = debian_12_release.partition("+")[0].rpartition("-")
-    epoch, _, numbers = upstream.rpartition(":")
-    major, minor, patch = (int(part) for part in numbers.split("."))
-    older = f"{major}.{max(minor - 1, 0)}.{patch}"
-    return f"{epoch + ':' if epoch else ''}{older}-{revision}+deb11u{rng.randint(1, 6)}"
 
 
 def _triples(rng: random.Random, length: int) -> list[Triple]:
@@ -83,15 +75,48 @@ def _pypi(rng: random.Random, triples: list[Triple]) -> list[str]:
     return out
 
 
-def _debian(rng: random.Random, triples: list[Triple]) -> list[str]:
-    """Bookworm's upstream with its security updates; sometimes a newer upstream via ~deb12u1."""
-    epoch = "1:" if rng.random() < 0.15 else ""
-    major, minor, patch = triples[-1]
-    base = f"{epoch}{major}.{minor}.{patch}-{rng.randint(1, 4)}"
-    out = [base, *(f"{base}+deb12u{k}" for k in range(1, max(2, len(triples) // 3)))]
-    if rng.random() < 0.2:
-        out.append(f"{epoch}{major}.{minor + 1}.0-1~deb12u1")
+def _rubygems(rng: random.Random, triples: list[Triple]) -> list[str]:
+    """Gem versions: "2.0.0.beta1" previews, a few four-part patch releases ("1.2.3.1")."""
+    out = []
+    for text in _with_previews(rng, triples, lambda t: "%d.%d.%d" % t,
+                               lambda major: [f"{major}.0.0.beta1", f"{major}.0.0.rc1"]):
+        out.append(text)
+        if rng.random() < 0.05 and ".b" not in text and "rc" not in text:
+            out.append(f"{text}.1")
     return out
 
 
-_RENDER = {"Packagist": _packagist, "npm": _npm, "PyPI": _pypi, "Debian": _debian}
+def _semver(first: str, second: str) -> Callable[[random.Random, list[Triple]], list[str]]:
+    """A SemVer scheme (Go advisories write no "v"; crates.io, NuGet) with its preview names."""
+    def render(rng: random.Random, triples: list[Triple]) -> list[str]:
+        return _with_previews(rng, triples, lambda t: "%d.%d.%d" % t,
+                              lambda major: [f"{major}.0.0-{first}.1", f"{major}.0.0-{second}.1"])
+    return render
+
+
+def _maven(rng: random.Random, triples: list[Triple]) -> list[str]:
+    return _with_previews(rng, triples, lambda t: "%d.%d.%d" % t,
+                          lambda major: [f"{major}.0.0-M1", f"{major}.0.0-RC1"])
+
+
+def _distribution(revision: Callable[[int, int], str], epochs: bool) -> Callable[[random.Random, list[Triple]], list[str]]:
+    """One upstream release as a distribution ships it, then its security updates:
+    `revision(packaging, k)` spells the k-th update (0: as released)."""
+    def render(rng: random.Random, triples: list[Triple]) -> list[str]:
+        epoch = "1:" if epochs and rng.random() < 0.15 else ""
+        upstream = "%d.%d.%d" % triples[-1]
+        packaging = rng.randint(1, 4)
+        return [f"{epoch}{upstream}-{revision(packaging, k)}" for k in range(max(2, len(triples) // 3))]
+    return render
+
+
+_RENDER = {
+    "Packagist": _packagist, "npm": _npm, "PyPI": _pypi, "RubyGems": _rubygems,
+    "Go": _semver("beta", "rc"), "crates.io": _semver("alpha", "rc"), "Maven": _maven,
+    "NuGet": _semver("preview", "rc"),
+    "Debian": _distribution(lambda n, k: f"{n}+deb12u{k}" if k else f"{n}", epochs=True),
+    "Ubuntu": _distribution(lambda n, k: f"{n}ubuntu1.{k}" if k else f"{n}ubuntu1", epochs=True),
+    "Alpine": _distribution(lambda n, k: f"r{k}", epochs=False),
+    "AlmaLinux": _distribution(lambda n, k: f"{n}.el9_{k}" if k else f"{n}.el9", epochs=False),
+    "Rocky Linux": _distribution(lambda n, k: f"{n}.el9_{k}" if k else f"{n}.el9", epochs=False),
+}

@@ -2,8 +2,9 @@
 
 Nothing here calls Slack at start-up: the single-workspace authorization
 answers from configuration instead of `auth.test`, so slash commands work
-even while Slack's Web API is out of reach. Request verification with the
-signing secret (and its 5-minute window) is Bolt's default and stays on.
+even while Slack's Web API is out of reach. Requests are verified twice:
+before Bolt sees them (bot.verification: signature, 5-minute window, replays)
+and by Bolt's own default check, which stays on.
 """
 from __future__ import annotations
 

@@ -31,6 +31,16 @@ class WorkspaceLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
+class SeenRequest(Base):
+    """A signed Slack request already answered, kept while its signature could still
+    be accepted, so that a replay is refused in every process (bot.verification)."""
+
+    __tablename__ = "slack_seen_requests"
+
+    signature: Mapped[str] = mapped_column(String(80), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 # Columns of slack-sdk's installation tables that hold tokens; bot.stores seals them.
 TOKEN_COLUMNS = frozenset({"bot_token", "bot_refresh_token", "user_token", "user_refresh_token"})
 

@@ -22,23 +22,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Extensions register under the `patrol.extensions` entry point group; the
     core never imports them, which keeps the dependency pointing one way.
     """
-    from patrol import api, cli, config as settings, db, health
+    from patrol import api, cli, config as settings, db, health, input_guard, metrics
     from patrol.advisories import schedule
+    from patrol.accesslog import AccessLog
     from patrol.exploits import schedule as exploit_schedule
     from patrol.scanning import workers
+    from patrol.transactions import PatrolFlask
 
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
+    app = PatrolFlask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
     app.config.update(settings.from_env())
     app.config.update(config or {})
     app.config["PATROL_VERSION"] = __version__
     db.init_app(app)
+    input_guard.init_app(app)
     api.init_app(app)
     health.init_app(app)
+    metrics.init_app(app)
     workers.init_app(app)
     schedule.init_app(app)
     exploit_schedule.init_app(app)
     cli.init_app(app)
     _load_extensions(app)
+    app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

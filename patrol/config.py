@@ -38,6 +38,14 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return _number(env, name, default, float)
 
 
+def _limit(env: Mapping[str, str], name: str, default: float, kind: type = int):  # noqa: ANN202
+    """A quota or rate: 0 switches it off (only when set so), a negative number is an error."""
+    value = _number(env, name, default, kind)
+    if value < 0:
+        raise ConfigError(f"{name} must be 0 (no limit) or more, not {value}")
+    return value
+
+
 def _list(env: Mapping[str, str], name: str, default: str = "") -> list[str]:
     return [part.strip() for part in env.get(name, default).split(",") if part.strip()]
 
@@ -60,6 +68,13 @@ def _seconds_list(env: Mapping[str, str], name: str, default: str) -> list[float
     if not values or any(v < 0 for v in values):
         raise ConfigError(f"{name} must list at least one delay of 0 seconds or more")
     return values
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip().lower() or choices[0]
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -99,6 +114,15 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SLACK_CLIENT_SECRET": env.get("SLACK_CLIENT_SECRET") or None,
         "SLACK_API_URL": env.get("SLACK_API_URL", "https://slack.com/api/"),
         "SLACK_MIN_INTERVAL": _float(env, "PATROL_SLACK_MIN_INTERVAL", 1.0),
+        "QUOTA_SERVERS": _limit(env, "PATROL_MAX_SERVERS", 1000),
+        "QUOTA_WEBHOOKS": _limit(env, "PATROL_MAX_WEBHOOKS", 100),
+        "QUOTA_CREDENTIALS": _limit(env, "PATROL_MAX_CREDENTIALS", 100),
+        "QUOTA_BUCKETS_PER_SERVER": _limit(env, "PATROL_MAX_BUCKETS_PER_SERVER", 100),
+        "API_RATE": _limit(env, "PATROL_API_RATE", 20.0, float),
+        "API_BURST": _limit(env, "PATROL_API_BURST", 100),
+        "LOG_FORMAT": _choice(env, "PATROL_LOG_FORMAT", ("text", "json")),
+        "METRICS_HOST": env.get("PATROL_METRICS_HOST") or "127.0.0.1",
+        "METRICS_PORT": _int(env, "PATROL_METRICS_PORT", 0),
     }
 
 

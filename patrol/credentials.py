@@ -11,7 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from patrol.clock import now
@@ -40,6 +40,11 @@ def issue(session: Session, account: Account, label: str | None = None) -> Issue
     session.add(credential)
     session.flush()
     return IssuedCredential(key, secret, credential)
+
+
+def live(account: Account) -> Select:
+    """The account's credentials that are not revoked (what the quota counts)."""
+    return select(Credential.id).where(Credential.account_id == account.id, Credential.revoked_at.is_(None))
 
 
 def authenticate(session: Session, key: str, secret: str) -> Account | None:

@@ -46,13 +46,17 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine tuned for its backend."""
+    """Create an engine tuned for its backend.
+
+    `hide_parameters`: a database error's message would otherwise carry the
+    statement's values (webhook secrets, password hashes) into the log.
+    """
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 30})
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, hide_parameters=True, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -142,9 +146,14 @@ def session() -> Session:
     return g.db_session
 
 
-def _close_request_session(exc: BaseException | None) -> None:
+def discard_request_session(rollback: bool = True) -> None:
+    """End the request's session, rolling back what it did unless told not to."""
     db_session = g.pop("db_session", None)
     if db_session is not None:
-        if exc is not None:
+        if rollback:
             db_session.rollback()
         db_session.close()
+
+
+def _close_request_session(exc: BaseException | None) -> None:
+    discard_request_session(rollback=exc is not None)

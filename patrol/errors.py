@@ -12,6 +12,11 @@ class PatrolError(Exception):
         self.message = message
         self.fields = fields
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """Headers the answer carries besides the envelope (Retry-After)."""
+        return {}
+
 
 class BadRequest(PatrolError):
     code = "bad_request"
@@ -47,6 +52,27 @@ class Invalid(PatrolError):
     status = 422
 
 
-class ServiceUnavailable(PatrolError):
+class _WaitAndRetry(PatrolError):
+    """An answer that tells the client when to try again."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class ServiceUnavailable(_WaitAndRetry):
     code = "unavailable"
     status = 503
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    code = "database_unavailable"
+
+
+class TooManyRequests(_WaitAndRetry):
+    code = "too_many_requests"
+    status = 429

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from patrol import credentials, db
+from patrol import credentials, db, quotas
 from patrol.errors import NotFound
 from patrol.models import Account, Credential
 from web import access, security
@@ -61,6 +61,7 @@ def new_credential():
         flash(f"A label is at most {MAX_LABEL} characters.", "error")
         return redirect(url_for(".show"))
     session = db.session()
+    quotas.require_room(session, access.account(), quotas.CREDENTIALS, credentials.live(access.account()))
     issued = credentials.issue(session, access.account(), label=label or None)
     session.commit()
     return render(access.account(), issued=issued, status=201)

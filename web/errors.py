@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from patrol.errors import NotFound, PatrolError
+from patrol.errors import NotFound, PatrolError, ServiceUnavailable
 from web.signin_limits import TooManyFailures
 
 CSRF_MESSAGE = (
@@ -32,7 +33,13 @@ def too_many(exc: TooManyFailures):  # noqa: ANN201
 
 
 def patrol_error(exc: PatrolError):  # noqa: ANN201
-    return _page(exc.status, "That did not work", exc.message)
+    return (*_page(exc.status, "That did not work", exc.message), exc.headers)
+
+
+def unavailable(exc: ServiceUnavailable):  # noqa: ANN201
+    """A bare page: the page template would ask the database who is signed in, and it is away."""
+    body = f"<!doctype html><title>Patrol is unavailable</title><h1>Patrol is unavailable</h1><p>{escape(exc.message)}</p>"
+    return body, exc.status, {**exc.headers, "Content-Type": "text/html; charset=utf-8"}
 
 
 def http_error(exc: HTTPException):  # noqa: ANN201
@@ -49,6 +56,7 @@ def register(bp: Blueprint) -> None:
     bp.register_error_handler(NotFound, not_found)
     bp.register_error_handler(404, not_found)
     bp.register_error_handler(TooManyFailures, too_many)
+    bp.register_error_handler(ServiceUnavailable, unavailable)
     bp.register_error_handler(PatrolError, patrol_error)
     bp.register_error_handler(HTTPException, http_error)
     bp.register_error_handler(Exception, unexpected)

@@ -8,7 +8,7 @@ from patrol.api import body
 from patrol.api.auth import authenticate_request, current_account
 from patrol.api.envelope import ok, page_args, page_meta, paged
 from webhooks import addresses, service, views
-from webhooks.documents import event_document
+from webhooks.documents import event_page
 from webhooks.models import Webhook
 
 bp = Blueprint("api_webhooks", __name__)
@@ -102,7 +102,9 @@ def redeliver(webhook_id: str, delivery_id: str):
 @bp.get("/webhooks/<webhook_id>/events/<event_id>")
 def event(webhook_id: str, event_id: str):
     hook = _hook(webhook_id)
-    return ok(event_document(service.event_for(db.session(), hook, event_id), hook.id))
+    page, per_page = page_args()
+    document, total = event_page(service.event_for(db.session(), hook, event_id), hook.id, page, per_page)
+    return ok(document, meta=page_meta(page, per_page, total))
 
 
 def _wake() -> None:

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from patrol import background, migrate
+from patrol import background, logformat, metrics, migrate
 
 
 @click.command()
@@ -20,6 +20,7 @@ def worker(concurrency: int | None) -> None:
     Run as many as you like on PostgreSQL: they share the queues safely.
     """
     app = current_app._get_current_object()  # noqa: SLF001
+    logformat.configure(app.config["LOG_FORMAT"])
     migrate.upgrade(app)
     if concurrency:
         app.extensions["webhooks.engine"].concurrency = concurrency
@@ -27,6 +28,7 @@ def worker(concurrency: int | None) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     background.get(app).start()
-    click.echo("Patrol worker running; Ctrl+C stops it.")
+    port = metrics.serve_on_port(app)
+    click.echo("Patrol worker running" + (f", metrics on port {port}" if port else "") + "; Ctrl+C stops it.")
     stop.wait()
     background.get(app).stop()

@@ -18,3 +18,13 @@ def event_document(event: Event, webhook_id: str) -> dict:
         if payload.get(field) is not None:
             document[field] = payload[field]
     return document
+
+
+def event_page(event: Event, webhook_id: str, page: int, per_page: int) -> tuple[dict, int]:
+    """The event API's answer: the document with one page of its issues, and how many there are."""
+    document = event_document(event, webhook_id)
+    issues = document.get("issues") or []
+    if "issues" in document:
+        start = (page - 1) * per_page
+        document["issues"] = issues[start:start + per_page]
+    return document, len(issues)

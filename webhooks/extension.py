@@ -8,7 +8,7 @@ from flask import Flask
 from patrol import background, migrate
 from patrol.api import openapi
 from patrol.db import get_db
-from webhooks import api, cli
+from webhooks import api, cli, telemetry
 from webhooks.engine import Engine
 
 HERE = Path(__file__).parent
@@ -21,6 +21,8 @@ def init_app(app: Flask) -> None:
     openapi.add_fragment(app, HERE / "openapi.yaml")
     app.register_blueprint(api.bp, url_prefix="/api")
     engine = Engine(app)
+    telemetry.instrument(engine)
+    telemetry.init_app(app)
     app.extensions["webhooks.engine"] = engine
     background.get(app).add(engine)
     get_db(app).on_events_committed(engine.fanout_loop.wake)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from patrol import events
+from patrol import events, quotas
 from patrol.clock import now
 from patrol.errors import Conflict, NotFound
 from patrol.models import Account, Event
@@ -27,6 +27,7 @@ class AlreadyDelivering(Conflict):
 
 def create(session: Session, account: Account, fields: dict[str, Any], policy: addresses.AddressPolicy) -> Webhook:
     values = settings.clean(fields, policy, creating=True)
+    quotas.require_room(session, account, quotas.WEBHOOKS, select(Webhook.id).where(Webhook.account_id == account.id))
     hook = Webhook(account_id=account.id, secret=signing.new_secret(), **values)
     session.add(hook)
     session.flush()

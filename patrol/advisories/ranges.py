@@ -81,8 +81,19 @@ class Matcher:
 
     def fixed_in(self, version: str) -> str | None:
         """The lowest `fixed` version above `version` in the ranges that contain it."""
-        for group in self._groups:
-            fixes = [fix for one, key in self._containing(group, version) for fix in one.fixes_above(key)]
+        return self._lowest_fix([self._containing(group, version) for group in self._groups])
+
+    def verdict(self, version: str) -> tuple[bool, str | None]:
+        """`matches` and `fixed_in` at once, reading `version` once per range."""
+        containing = [self._containing(group, version) for group in self._groups]
+        if version not in self._listed and not any(containing):
+            return False, None
+        return True, self._lowest_fix(containing)
+
+    @staticmethod
+    def _lowest_fix(containing: list[list[tuple[_Range, Any]]]) -> str | None:
+        for found in containing:
+            fixes = [fix for one, key in found for fix in one.fixes_above(key)]
             if fixes:
                 return min(fixes, key=itemgetter(0))[1]
         return None
@@ -122,11 +133,16 @@ def compile_affected(ecosystem: str, affected: dict) -> Matcher:
     cached = _matchers.get(slot)
     if cached is not None and cached[0] is affected:
         return cached[1]
-    matcher = _compile(versioning.key_function(ecosystem), affected)
+    matcher = compile_fresh(ecosystem, affected)
     if len(_matchers) >= _MATCHER_CACHE_SIZE:
         _matchers.clear()
     _matchers[slot] = (affected, matcher)
     return matcher
+
+
+def compile_fresh(ecosystem: str, affected: dict) -> Matcher:
+    """The Matcher of `affected`, uncached. Raises UnsupportedEcosystem."""
+    return _compile(versioning.key_function(ecosystem), affected)
 
 
 def _compile(ecosystem_key: SortKey, affected: dict) -> Matcher:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import g, request
 
 from patrol import credentials, db, servers
+from patrol.api import rate_limit
 from patrol.errors import Unauthorized
 from patrol.models import Account, Server
 
@@ -16,6 +17,7 @@ def authenticate_request() -> None:
     account = credentials.authenticate(db.session(), key, secret)
     if account is None:
         raise Unauthorized("That API key and secret are not valid.")
+    rate_limit.check(key)
     g.account = account
     g.api_key = key
 

@@ -9,8 +9,8 @@ import re
 from typing import Any
 
 from flask import request
-from werkzeug.exceptions import BadRequest as WerkzeugBadRequest
 
+from patrol import input_guard
 from patrol.errors import BadRequest
 
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
@@ -28,10 +28,7 @@ def fields() -> dict[str, Any]:
 def _json_object() -> dict[str, Any]:
     if not request.get_data(cache=True):
         return {}
-    try:
-        data = request.get_json()
-    except (WerkzeugBadRequest, RecursionError) as exc:  # RecursionError: nested too deeply
-        raise BadRequest("The request body is not valid JSON.") from exc
+    data = input_guard.json_body()
     if not isinstance(data, dict):
         raise BadRequest("The JSON body must be an object.")
     return data

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
+from sqlalchemy import select
 
-from patrol import db, serialize
+from patrol import db, quotas, serialize
 from patrol.api import body
 from patrol.api.auth import authenticate_request, callers_server
 from patrol.api.envelope import ok, paged
@@ -21,12 +22,12 @@ def listing(server_id: int):
     return paged([serialize.bucket(row) for row in rows], everything_unasked=True)
 
 
-@bp.get("/servers/<id:server_id>/software_bucket/<key>")
+@bp.get("/servers/<id:server_id>/software_bucket/<any_text:key>")
 def show(server_id: int, key: str):
     return ok(serialize.bucket(buckets.get(db.session(), callers_server(server_id), key)))
 
 
-@bp.post("/servers/<id:server_id>/software_bucket/<key>")
+@bp.post("/servers/<id:server_id>/software_bucket/<any_text:key>")
 def put(server_id: int, key: str):
     session = db.session()
     server = callers_server(server_id)
@@ -37,13 +38,15 @@ def put(server_id: int, key: str):
     else:
         fields = body.fields()
         items, expire = software_input.parse(fields.get("software")), fields.get("expire")
+    if not buckets.exists(session, server, key):
+        quotas.require_room(session, server, quotas.BUCKETS, select(Bucket.id).where(Bucket.server_id == server.id))
     debounce = current_app.config["SCAN_DEBOUNCE"]
     bucket: Bucket = buckets.put(session, server, key, items, buckets.parse_expire(expire), scan_after=debounce)
     session.commit()
     return ok(serialize.bucket(bucket))
 
 
-@bp.post("/servers/<id:server_id>/software_bucket/<key>/delete")
+@bp.post("/servers/<id:server_id>/software_bucket/<any_text:key>/delete")
 def remove(server_id: int, key: str):
     session = db.session()
     buckets.remove(session, callers_server(server_id), key)

@@ -72,7 +72,7 @@ _HTTP_CODES = {
 
 
 def _patrol_error(exc: PatrolError):
-    return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+    return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status, exc.headers
 
 
 def _http_error(exc: HTTPException):
@@ -99,14 +99,15 @@ def is_api_request() -> bool:
 def init_app(app: Flask) -> None:
     """App-level handlers, so unrouted paths (404, 405) under /api get the envelope too.
 
-    Pages outside /api keep Flask's own error handling (the web app adds its pages).
+    Pages outside /api keep Flask's own error handling (the web app adds its pages),
+    except that Patrol's own errors always leave as the envelope.
     """
 
     def handle(exc: Exception):
+        if isinstance(exc, PatrolError):  # outside /api too: a route without its own pages (/slack)
+            return _patrol_error(exc)
         if not is_api_request():
             return exc if isinstance(exc, HTTPException) else _unexpected(exc)
-        if isinstance(exc, PatrolError):
-            return _patrol_error(exc)
         if isinstance(exc, HTTPException):
             return _http_error(exc)
         return _unexpected(exc)

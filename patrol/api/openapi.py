@@ -12,6 +12,12 @@ import yaml
 from flask import Blueprint, Flask, current_app, jsonify
 
 CORE = Path(__file__).with_name("openapi.yaml")
+METHODS = frozenset({"get", "put", "post", "delete", "patch"})
+UNAUTHENTICATED = frozenset({"/openapi.json"})
+SHARED_ANSWERS = {
+    "429": {"$ref": "#/components/responses/RateLimited"},
+    "503": {"$ref": "#/components/responses/Unavailable"},
+}
 bp = Blueprint("api_openapi", __name__)
 
 
@@ -25,6 +31,20 @@ def _load(path: Path) -> dict:
 
 
 def document(app: Flask) -> dict:
+    doc = _assembled(app)
+    doc["paths"] = {path: _with_shared_answers(path, item) for path, item in doc["paths"].items()}
+    return doc
+
+
+def _with_shared_answers(path: str, item: dict) -> dict:
+    """Every authenticated operation may also answer 429 (rate limit) and 503 (database away)."""
+    if path in UNAUTHENTICATED:
+        return item
+    return {name: {**op, "responses": {**SHARED_ANSWERS, **op["responses"]}} if name in METHODS else op
+            for name, op in item.items()}
+
+
+def _assembled(app: Flask) -> dict:
     doc = dict(_load(CORE))
     doc["info"] = {**doc["info"], "version": app.config["PATROL_VERSION"]}
     doc["paths"] = dict(doc["paths"])

@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 from sqlalchemy import func, select
 
-from patrol import db, serialize, servers
+from patrol import db, quotas, serialize, servers
 from patrol.api import body
 from patrol.api.auth import authenticate_request, callers_server, current_account
 from patrol.api.envelope import ok, page_args, page_meta, paged
 from patrol.errors import Invalid
-from patrol.models import Scan
+from patrol.models import Scan, Server
 from patrol.scanning import jobs
 from patrol.triage import filters, issues as triage_issues, upgrades
 from patrol.triage.state import STATES, risk_key
@@ -49,6 +49,8 @@ def _server_sort() -> str:
 @bp.post("/servers")
 def create():
     session = db.session()
+    quotas.require_room(session, current_account(), quotas.SERVERS,
+                        select(Server.id).where(Server.account_id == current_account().id))
     server = servers.create(
         session, current_account(), body.fields().get("domain"), current_app.config["SCAN_INTERVAL"]
     )

@@ -1,7 +1,6 @@
 """`patrol serve`: the web app under waitress, with the background loops."""
 from __future__ import annotations
 
-import logging
 import secrets
 import signal
 
@@ -10,8 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from waitress import create_server
 
-from patrol import background, migrate
-from patrol.accesslog import AccessLog
+from patrol import background, logformat, migrate
 from patrol.db import get_db
 
 
@@ -24,10 +22,10 @@ from patrol.db import get_db
 def serve(host: str, port: int, threads: int, demo: bool) -> None:
     """Run Patrol: the web app, the API, scans, the scheduler and deliveries."""
     app = current_app._get_current_object()  # noqa: SLF001 - waitress needs the real app
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logformat.configure(app.config["LOG_FORMAT"])
     _require_secret_key(app, demo)
     migrate.upgrade(app)
-    server = create_server(AccessLog(app), host=host, port=port, threads=threads, ident="Patrol")
+    server = create_server(app, host=host, port=port, threads=threads, ident="Patrol")
     url = f"http://{'[' + host + ']' if ':' in host else host}:{server.effective_port}"
     if demo:
         _set_up_demo(app, url)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Row, Select, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,9 +59,11 @@ def put(
 
     With `scan_after`, a push that adds packages makes the server due for a
     scan that many seconds on: a collector's several buckets make one scan.
+    The bucket row is locked first, as a delete locks it first, so a push and
+    a delete queue on it instead of deadlocking over its software rows.
     """
     moment = now()
-    bucket = _find(session, server, validate_key(key)) or _insert(session, server, key, moment)
+    bucket = _find(session, server, validate_key(key), lock=True) or _insert(session, server, key, moment)
     if scan_after is not None and _adds_packages(session, bucket, items):
         servers.scan_soon(session, server.id, moment + timedelta(seconds=scan_after))
     session.execute(delete(Software).where(Software.bucket_id == bucket.id))
@@ -73,8 +76,9 @@ def put(
     return bucket
 
 
-def _find(session: Session, server: Server, key: str) -> Bucket | None:
-    return session.scalar(select(Bucket).where(Bucket.server_id == server.id, Bucket.key == key))
+def _find(session: Session, server: Server, key: str, lock: bool = False) -> Bucket | None:
+    query = select(Bucket).where(Bucket.server_id == server.id, Bucket.key == key)
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def _insert(session: Session, server: Server, key: str, moment: datetime) -> Bucket:
@@ -84,7 +88,7 @@ def _insert(session: Session, server: Server, key: str, moment: datetime) -> Buc
         with session.begin_nested():
             session.add(bucket)
     except IntegrityError:
-        bucket = _find(session, server, key)
+        bucket = _find(session, server, key, lock=True)
         if bucket is None:
             raise
     return bucket
@@ -118,15 +122,19 @@ def _software_row(bucket: Bucket, item: SoftwareInput) -> Software:
     )
 
 
-def get(session: Session, server: Server, key: str) -> Bucket:
-    bucket = _find(session, server, key) if is_valid_key(key) else None
+def exists(session: Session, server: Server, key: str) -> bool:
+    return is_valid_key(key) and _find(session, server, key) is not None
+
+
+def get(session: Session, server: Server, key: str, lock: bool = False) -> Bucket:
+    bucket = _find(session, server, key, lock) if is_valid_key(key) else None
     if bucket is None:
         raise NotFound("Bucket does not exist")
     return bucket
 
 
 def remove(session: Session, server: Server, key: str) -> None:
-    session.delete(get(session, server, key))
+    session.delete(get(session, server, key, lock=True))  # a racing delete waits, then finds nothing
     session.flush()
 
 
@@ -137,11 +145,21 @@ def is_live(bucket: Bucket, moment: datetime) -> bool:
 
 def live_software(session: Session, server_id: int) -> list[Software]:
     """The union of the server's unexpired buckets."""
-    return list(
-        session.scalars(
-            select(Software)
-            .join(Bucket, Software.bucket_id == Bucket.id)
-            .where(Software.server_id == server_id, live_filter(now()))
-            .order_by(Software.id)
-        )
+    return list(session.scalars(_live_select(server_id, Software)))
+
+
+def live_items(session: Session, server_id: int) -> list[Row]:
+    """The live software's columns that a scan reads, as plain rows: building
+    thousands of ORM objects costs a scan more than reading them."""
+    columns = (Software.name, Software.version, Software.location, Software.ecosystem,
+               Software.source_name, Software.source_version)
+    return list(session.execute(_live_select(server_id, *columns)))
+
+
+def _live_select(server_id: int, *what: Any) -> Select:
+    return (
+        select(*what)
+        .join(Bucket, Software.bucket_id == Bucket.id)
+        .where(Software.server_id == server_id, live_filter(now()))
+        .order_by(Software.id)
     )

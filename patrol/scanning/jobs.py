@@ -7,20 +7,22 @@ changes and the events that report them commit in one transaction.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from patrol import events
+from patrol import events, metrics
 from patrol.advisories.severity import LEVELS
 from patrol.clock import now
 from patrol.db import Database
 from patrol.errors import AlreadyScanning
-from patrol.inventory.buckets import live_software
+from patrol.inventory.buckets import live_items
 from patrol.models import Issue, Scan, Server
-from patrol.scanning import matcher
+from patrol.scanning import issue_diff, matcher
+from patrol.transactions import is_unavailable
 from patrol.triage import dismissals
 from patrol.triage.servers import open_counts
 
@@ -66,24 +68,57 @@ def claim(db: Database, limit: int) -> list[int]:
         return ids
 
 
+class ScanOrphaned(Exception):
+    """The database went away during the scan: it is still `running`, under this worker's lease."""
+
+    def __init__(self, scan_id: int) -> None:
+        super().__init__(f"scan {scan_id} lost its database connection")
+        self.scan_id = scan_id
+
+
 def run(db: Database, scan_id: int) -> None:
-    """Run a claimed scan to its end; a failure is recorded, never raised."""
+    """Run a claimed scan to its end; a failure is recorded, never raised.
+
+    Except a lost database, which cannot record anything: `ScanOrphaned`
+    tells the worker to give the scan back (`release`) once it answers again.
+    """
+    started = time.monotonic()
     try:
         with db.session() as session:
-            _finish(session, scan_id)
+            ran = _finish(session, scan_id)
     except Exception as exc:  # noqa: BLE001 - any failure must end the scan visibly
+        if is_unavailable(exc):
+            raise ScanOrphaned(scan_id) from exc
         log.exception("scan %s failed", scan_id)
         with db.session() as session:
             _fail(session, scan_id, f"{type(exc).__name__}: {exc}"[:500])
+        metrics.record_scan("failed", time.monotonic() - started)
+    else:
+        if ran:
+            metrics.record_scan("finished", time.monotonic() - started)
 
 
-def _finish(session: Session, scan_id: int) -> None:
+def release(db: Database, scan_ids: set[int]) -> None:
+    """Make scans claimable at once instead of when their lease runs out.
+
+    Released, not failed: nothing of an orphaned scan was committed (its
+    results and events commit together), so running it again gives the
+    answer it would have given, and whoever asked for it gets a result.
+    """
+    with db.session() as session:
+        session.execute(
+            update(Scan).where(Scan.id.in_(scan_ids), Scan.status == "running").values(lease_until=None)
+        )
+
+
+def _finish(session: Session, scan_id: int) -> bool:
+    """Scan and commit; False when the scan was no longer running (nothing done)."""
     scan = session.get(Scan, scan_id, with_for_update=True)
     if scan is None or scan.status != "running":
-        return
+        return False
     server = session.get(Server, scan.server_id)
-    findings = matcher.find(session, live_software(session, server.id))
-    new, resolved, _ = _apply(session, scan, findings)
+    findings = matcher.find(session, live_items(session, server.id))
+    new, resolved, _ = issue_diff.apply(session, scan, findings)
     alerts, returned = _alerts(session, server, new)
     by_severity, dismissed = _open_by_severity(session, server)
     scan.status, scan.finished_at, scan.lease_until = "finished", now(), None
@@ -96,6 +131,7 @@ def _finish(session: Session, scan_id: int) -> None:
             server=server, scan=scan, issues=alerts, counts=counts,
         )
     events.record(session, server.account_id, events.SCAN_FINISHED, server=server, scan=scan, counts=counts)
+    return True
 
 
 def _alerts(session: Session, server: Server, new: list[Issue]) -> tuple[list[Issue], int]:
@@ -105,13 +141,13 @@ def _alerts(session: Session, server: Server, new: list[Issue]) -> tuple[list[Is
     rows = list(session.scalars(
         select(Issue).where(Issue.server_id == server.id, Issue.resolved_at.is_(None)).order_by(Issue.id)
     ).unique())
-    covered, fresh = dismissals.active_for(session, server.account_id, rows), {id(row) for row in new}
+    covered, fresh = dismissals.active_for(session, server.account_id, rows), {row.id for row in new}
     alerts, returned = [], 0
     for row in rows:
         dismissed = row.id in covered
-        if not dismissed and (id(row) in fresh or row.silenced):
+        if not dismissed and (row.id in fresh or row.silenced):
             alerts.append(row)
-            returned += id(row) not in fresh
+            returned += row.id not in fresh
         row.silenced = dismissed
     return alerts, returned
 
@@ -122,48 +158,6 @@ def _open_by_severity(session: Session, server: Server) -> tuple[dict[str, int],
     by_severity, dismissed = open_counts(session, server.account_id, [server.id])
     found = by_severity.get(server.id, {})
     return {level: found[level] for level in LEVELS if found.get(level)}, dismissed.get(server.id, 0)
-
-
-def _apply(session: Session, scan: Scan, findings: list[matcher.Finding]) -> tuple[list[Issue], int, int]:
-    """Diff the findings against the open issues: open new ones, resolve gone ones."""
-    open_rows = session.scalars(
-        select(Issue).where(Issue.server_id == scan.server_id, Issue.resolved_at.is_(None))
-    )
-    previous = {(row.advisory_id, row.software_name, row.software_location): row for row in open_rows}
-    current = {finding.identity: finding for finding in findings}
-    moment = now()
-    new = [_open_issue(scan, finding, moment) for key, finding in current.items() if key not in previous]
-    session.add_all(new)
-    for key, row in previous.items():
-        if key in current:
-            _refresh(row, current[key])
-        else:
-            row.resolved_at, row.resolved_scan_id = moment, scan.id
-    session.flush()
-    resolved = sum(1 for key in previous if key not in current)
-    return new, resolved, len(current)
-
-
-def _open_issue(scan: Scan, finding: matcher.Finding, moment) -> Issue:  # noqa: ANN001
-    return Issue(
-        server_id=scan.server_id,
-        advisory=finding.advisory,
-        advisory_id=finding.advisory.id,
-        software_name=finding.software.name,
-        software_version=finding.software.version,
-        software_location=finding.software.location or "",
-        ecosystem=finding.software.ecosystem,
-        fixed_in=finding.fixed_in,
-        severity=finding.advisory.severity,
-        first_seen_at=moment,
-        first_scan_id=scan.id,
-    )
-
-
-def _refresh(row: Issue, finding: matcher.Finding) -> None:
-    row.software_version = finding.software.version
-    row.fixed_in = finding.fixed_in
-    row.severity = finding.advisory.severity
 
 
 def _fail(session: Session, scan_id: int, reason: str) -> None:

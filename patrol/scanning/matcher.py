@@ -1,29 +1,60 @@
 """Which advisories affect which software items.
 
 Candidates come from the (ecosystem, name) index in batches, never a pass
-over the advisory table; each `affected` entry is then evaluated with the
-ecosystem's own version order.
+over the advisory table. Work is done once per distinct thing, not per row:
+an `affected` entry is read as its JSON text and compiled once per process
+(the text is the cache key, so an updated advisory compiles afresh); each
+entry is evaluated once per distinct (version, release) of the items that
+name its package (a Debian source builds several binaries); advisories are
+read as plain columns.
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from patrol.advisories import ranges, releases
 from patrol.inventory import ecosystems
-from patrol.models import Advisory, AdvisoryPackage, Software
+from patrol.models import Advisory, AdvisoryPackage
 
 BATCH = 500
+# Compiled `affected` entries kept between scans: a worker scans many servers
+# against the same advisories. Keyed by content, so never stale.
+_COMPILED_CACHE_SIZE = 65536
 
 
-@dataclass(frozen=True)
+class Item(Protocol):
+    """What the matcher reads of a software item (an ORM row or a plain row)."""
+
+    name: str
+    version: str | None
+    location: str | None
+    ecosystem: str | None
+    source_name: str | None
+    source_version: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedAdvisory:
+    """The columns of a matched advisory that a scan needs."""
+
+    id: int
+    osv_id: str
+    aliases: tuple[str, ...]
+    severity: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
-    software: Software
-    advisory: Advisory
+    software: Item
+    advisory: MatchedAdvisory
     fixed_in: str | None
 
     @property
@@ -31,32 +62,54 @@ class Finding:
         return (self.advisory.id, self.software.name, self.software.location or "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Probe:
     """What one software item is looked up and compared as."""
 
-    software: Software
+    software: Item
     ecosystem: str  # base ecosystem, as indexed
     release: str | None  # "12" of "Debian:12"
     name: str
     version: str
 
 
-def find(session: Session, items: Iterable[Software]) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """One `affected` entry, compiled."""
+
+    advisory_id: int
+    release: str  # "12" of "Debian:12", "" when the record names none
+    matcher: ranges.Matcher
+
+
+def find(session: Session, items: Iterable[Item]) -> list[Finding]:
     probes = [found for item in items if (found := probe_of(item)) is not None]
-    candidates = _candidates(session, {(p.ecosystem, p.name) for p in probes})
-    hits = [
-        (probe, candidate.advisory_id, fixed)
-        for probe in probes
-        for candidate in candidates.get((probe.ecosystem, probe.name), ())
-        if (fixed := _evaluate(probe, candidate)) is not None
-    ]
+    by_package: dict[tuple[str, str], list[_Probe]] = defaultdict(list)
+    for probe in probes:
+        by_package[(probe.ecosystem, probe.name)].append(probe)
+    candidates = _candidates(session, set(by_package))
+    hits = [hit for key, group in by_package.items() for hit in _hits(group, candidates.get(key, ()))]
     advisories = _live_advisories(session, {advisory_id for _, advisory_id, _ in hits})
     by_probe: dict[int, list[Finding]] = defaultdict(list)
     for probe, advisory_id, fixed in hits:
         if advisory_id in advisories:
-            by_probe[id(probe)].append(Finding(probe.software, advisories[advisory_id], fixed.version))
-    return [finding for matched in by_probe.values() for finding in _distinct(matched)]
+            by_probe[id(probe)].append(Finding(probe.software, advisories[advisory_id], fixed))
+    return [finding for probe in probes if id(probe) in by_probe for finding in _distinct(by_probe[id(probe)])]
+
+
+def _hits(probes: list[_Probe], candidates: Iterable[_Candidate]) -> list[tuple[_Probe, int, str | None]]:
+    """(probe, advisory id, fixed in) for each entry that affects a probe of one
+    package; probes sharing a version and release are evaluated once."""
+    alike: dict[tuple[str, str | None], list[_Probe]] = defaultdict(list)
+    for probe in probes:
+        alike[(probe.version, probe.release)].append(probe)
+    found = []
+    for candidate in candidates:
+        for (version, release), same in alike.items():
+            affected, fixed = _evaluate(same[0].ecosystem, version, release, candidate)
+            if affected:
+                found.extend((probe, candidate.advisory_id, fixed) for probe in same)
+    return found
 
 
 def _distinct(findings: list[Finding]) -> list[Finding]:
@@ -64,7 +117,9 @@ def _distinct(findings: list[Finding]) -> list[Finding]:
     through a third (GO-… and RUSTSEC-… each naming GHSA-…, PYSEC-… and GHSA-…
     sharing a CVE), would otherwise report it once per database. In each group
     the advisory with a known severity and a GHSA id is kept."""
-    groups = alias_groups([{f.advisory.osv_id, *(f.advisory.aliases or [])} for f in findings])
+    if len(findings) < 2:
+        return findings
+    groups = alias_groups([{f.advisory.osv_id, *f.advisory.aliases} for f in findings])
     best: dict[int, Finding] = {}
     for finding, group in zip(findings, groups):
         if group not in best or _preference(finding) < _preference(best[group]):
@@ -97,7 +152,7 @@ def _preference(finding: Finding) -> tuple:
     return (advisory.severity == "unknown", not advisory.osv_id.startswith("GHSA-"), advisory.osv_id)
 
 
-def probe_of(item: Software) -> _Probe | None:
+def probe_of(item: Item) -> _Probe | None:
     """What `item` is looked up and compared as; None without an ecosystem or a version."""
     key = ecosystems.advisory_key(item.name, item.ecosystem, item.source_name)
     if key is None:
@@ -111,21 +166,6 @@ def probe_of(item: Software) -> _Probe | None:
     return _Probe(item, base, release or None, key[1], version)
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    """One `affected` entry, read as plain columns: a scan reads tens of
-    thousands, and ORM objects for all of them cost more than the matching."""
-
-    advisory_id: int
-    ecosystem_full: str
-    affected: dict
-
-
-@dataclass(frozen=True)
-class _Fixed:
-    version: str | None
-
-
 def _candidates(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[_Candidate]]:
     """Look up by (ecosystem, name IN batch): a plain IN uses the index on both engines."""
     names: dict[str, list[str]] = defaultdict(list)
@@ -137,32 +177,37 @@ def _candidates(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str,
         for start in range(0, len(wanted), BATCH):
             rows = session.execute(
                 select(AdvisoryPackage.name, AdvisoryPackage.advisory_id,
-                       AdvisoryPackage.ecosystem_full, AdvisoryPackage.affected)
+                       AdvisoryPackage.ecosystem_full, cast(AdvisoryPackage.affected, Text))
                 .where(AdvisoryPackage.ecosystem == ecosystem,
                        AdvisoryPackage.name.in_(wanted[start : start + BATCH]))
             )
             for name, advisory_id, ecosystem_full, affected in rows:
-                found[(ecosystem, name)].append(_Candidate(advisory_id, ecosystem_full, affected))
+                release = ecosystem_full.partition(":")[2]
+                found[(ecosystem, name)].append(_Candidate(advisory_id, release, compiled(ecosystem_full, affected)))
     return found
 
 
-def _live_advisories(session: Session, ids: set[int]) -> dict[int, Advisory]:
+@lru_cache(maxsize=_COMPILED_CACHE_SIZE)
+def compiled(ecosystem_full: str, affected_json: str) -> ranges.Matcher:
+    """The matcher of an `affected` entry given as its JSON text."""
+    return ranges.compile_fresh(ecosystem_full, json.loads(affected_json))
+
+
+def _live_advisories(session: Session, ids: set[int]) -> dict[int, MatchedAdvisory]:
     """The matched advisories that are not withdrawn."""
     ordered, loaded = sorted(ids), {}
     for start in range(0, len(ordered), BATCH):
-        rows = session.scalars(
-            select(Advisory).where(Advisory.id.in_(ordered[start : start + BATCH]), Advisory.withdrawn.is_(False))
+        rows = session.execute(
+            select(Advisory.id, Advisory.osv_id, Advisory.aliases, Advisory.severity)
+            .where(Advisory.id.in_(ordered[start : start + BATCH]), Advisory.withdrawn.is_(False))
         )
-        loaded.update((row.id, row) for row in rows)
+        loaded.update((row.id, MatchedAdvisory(row.id, row.osv_id, tuple(row.aliases or ()), row.severity))
+                      for row in rows)
     return loaded
 
 
-def _evaluate(probe: _Probe, candidate: _Candidate) -> _Fixed | None:
-    """None when the entry does not affect the probe, else the version that fixes it."""
-    _, _, advisory_release = candidate.ecosystem_full.partition(":")
-    if not releases.same_release(probe.ecosystem, advisory_release, probe.release or ""):
-        return None
-    matcher = ranges.compile_affected(candidate.ecosystem_full, candidate.affected)
-    if not matcher.matches(probe.version):
-        return None
-    return _Fixed(matcher.fixed_in(probe.version))
+def _evaluate(ecosystem: str, version: str, release: str | None, candidate: _Candidate) -> tuple[bool, str | None]:
+    """Whether the entry affects `version` at `release`, and the version that fixes it."""
+    if not releases.same_release(ecosystem, candidate.release, release or ""):
+        return False, None
+    return candidate.matcher.verdict(version)

@@ -17,12 +17,40 @@ POLL = 5.0
 SCHEDULE_BATCH = 100
 
 
+class ScanWorker:
+    """One worker loop's work: claim a scan and run it.
+
+    When the database goes away mid-scan, the scan stays `running` under this
+    worker's lease; the worker remembers it and, first thing on the next tick
+    that reaches the database, gives it back to the queue, so it runs again
+    within one poll of the database's return instead of after the lease.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.orphans: set[int] = set()
+
+    def tick(self) -> bool:
+        """False when there was nothing to do; raises while the database is away."""
+        if self.orphans:
+            jobs.release(self.db, self.orphans)
+            self.orphans.clear()
+        claimed = jobs.claim(self.db, limit=1)
+        self.run(claimed)
+        return bool(claimed)
+
+    def run(self, scan_ids: list[int]) -> None:
+        for position, scan_id in enumerate(scan_ids):
+            try:
+                jobs.run(self.db, scan_id)
+            except jobs.ScanOrphaned:
+                self.orphans.update(scan_ids[position:])  # this one and the leased ones not yet run
+                raise
+
+
 def run_one(db: Database) -> bool:
     """Claim one scan and run it; False when there was nothing to do."""
-    claimed = jobs.claim(db, limit=1)
-    for scan_id in claimed:
-        jobs.run(db, scan_id)
-    return bool(claimed)
+    return ScanWorker(db).tick()
 
 
 def schedule_due(db: Database, interval: int) -> int:
@@ -61,7 +89,7 @@ def init_app(app: Flask) -> None:
     db, config = get_db(app), app.config
     bg = background.get(app)
     workers = [
-        bg.add(background.Loop(f"scan-worker-{n}", lambda: run_one(db), POLL))
+        bg.add(background.Loop(f"scan-worker-{n}", ScanWorker(db).tick, POLL))
         for n in range(config["SCAN_WORKERS"])
     ]
     bg.add(

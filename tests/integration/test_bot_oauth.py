@@ -174,3 +174,18 @@ def test_a_code_slack_does_not_accept_links_nothing(client, db, slack_api, make_
     assert [call.method for call in slack_api.calls()] == ["oauth.v2.access"]
     with db.session() as session:
         assert session.scalar(select(WorkspaceLink)) is None
+
+
+@pytest.mark.parametrize("method, path", [
+    ("GET", "/slack/oauth_redirect?code=junk&state=junk"),
+    ("GET", "/slack/oauth_redirect?error=access_denied&state=%ff%fe"),
+    ("GET", "/slack/oauth_redirect?code=%00&state=%00"),
+    ("POST", "/slack/oauth_redirect"),
+    ("POST", "/slack/install"),
+    ("GET", "/slack/install?x=%00"),
+])
+def test_junk_to_the_other_slack_routes_is_never_a_500(client, caplog, method, path):
+    answer = client.open(path, method=method, data=b"\xff{junk")
+
+    assert answer.status_code < 500
+    assert not [r for r in caplog.records if r.exc_info]

@@ -114,3 +114,56 @@ def test_the_workspace_secret_is_sealed_at_rest_and_useless_under_another_key(ap
     answer = slack.ask("status", team_id=TEAM, answers=receivers())
 
     assert answer["text"].startswith("This workspace's link to Patrol no longer works")
+
+
+JUNK = [
+    ("application/json", b"{not json at all"),
+    ("application/x-www-form-urlencoded", b"payload=%7Bbroken"),
+    ("application/x-www-form-urlencoded", b"\xff\xfe\x00junk"),
+    ("text/plain", b""),
+]
+
+
+@pytest.mark.parametrize("content_type, junk", JUNK)
+def test_unsigned_junk_is_refused_before_it_is_read(slack, caplog, content_type, junk):
+    refused = slack.http.post(slack.base_url + "/slack/events", data=junk,
+                              headers={"Content-Type": content_type}, timeout=10)
+
+    assert refused.status_code == 401
+    assert not [r for r in caplog.records if r.exc_info or r.levelname in ("ERROR", "CRITICAL")]
+
+
+def test_junk_with_a_valid_signature_is_not_a_500(slack, caplog):
+    body = "payload=%7Bbroken"
+
+    answered = slack.post(body)
+
+    assert answered.status_code < 500
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_a_replayed_signed_request_is_refused(db, slack, receivers, make_account, runner, make_server):
+    make_server(linked(runner, make_account(), TEAM), "web1.example.com")
+    answers = receivers()
+    body = ("command=%2Fpatrol&text=scan+web1&team_id=" + TEAM + "&user_id=U0ASKER&channel_id=C0ALERTS"
+            "&response_url=" + answers.url("/response").replace(":", "%3A").replace("/", "%2F"))
+    stamp = int(time.time())
+    signature = slack.verifier.generate_signature(timestamp=str(stamp), body=body)
+
+    first = slack.post(body, timestamp=stamp, signature=signature)
+    answers.wait_for(1)
+    replayed = slack.post(body, timestamp=stamp, signature=signature)
+
+    assert first.status_code == 200
+    assert replayed.status_code == 401
+    assert len(scans(db)) == 1
+
+
+def test_a_signed_command_with_a_nul_is_refused_after_its_signature(db, slack, make_account, runner, make_server):
+    make_server(linked(runner, make_account(), TEAM), "web1.example.com")
+
+    refused = slack.post(f"command=%2Fpatrol&text=scan+web1%00&team_id={TEAM}")
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["fields"] == {"text": "may not contain NUL bytes or unpaired surrogates"}
+    assert scans(db) == []

@@ -89,3 +89,11 @@ def _resolve(document: dict, node: dict):
         if target is None:
             return None
     return target
+
+
+def test_every_authenticated_operation_documents_429_and_503(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "post", "patch", "delete", "put"} and path != "/openapi.json":
+                assert {"429", "503"} <= set(operation["responses"]), f"{method} {path}"
+    assert "Retry-After" in document["components"]["responses"]["RateLimited"]["headers"]

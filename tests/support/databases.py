@@ -47,7 +47,7 @@ class PostgresFactory:
     def __init__(self, url: str) -> None:
         self.base = make_url(normalise_url(url))
         self.prefix = f"patrol_test_{os.getpid()}"
-        self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT", poolclass=None)
+        self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT", poolclass=None, hide_parameters=True)
         self.template = f"{self.prefix}_template"
         self._execute(f'DROP DATABASE IF EXISTS "{self.template}"')
         self._execute(f'CREATE DATABASE "{self.template}"')

@@ -33,3 +33,19 @@ def test_bad_values_name_the_variable(name, value, says):
     with pytest.raises(ConfigError) as caught:
         from_env({name: value})
     assert name in str(caught.value) and says in str(caught.value)
+
+
+def test_quotas_and_rates_are_finite_by_default_and_zero_only_when_set():
+    config = from_env({})
+    limits = ("QUOTA_SERVERS", "QUOTA_WEBHOOKS", "QUOTA_CREDENTIALS", "QUOTA_BUCKETS_PER_SERVER", "API_RATE", "API_BURST")
+    assert all(config[name] > 0 for name in limits)
+    assert from_env({"PATROL_MAX_WEBHOOKS": "0", "PATROL_API_RATE": "0.5"})["QUOTA_WEBHOOKS"] == 0
+    with pytest.raises(ConfigError, match="PATROL_MAX_SERVERS must be 0"):
+        from_env({"PATROL_MAX_SERVERS": "-1"})
+
+
+def test_log_format_is_text_unless_json_is_asked_for():
+    assert from_env({})["LOG_FORMAT"] == "text"
+    assert from_env({"PATROL_LOG_FORMAT": "JSON"})["LOG_FORMAT"] == "json"
+    with pytest.raises(ConfigError, match="PATROL_LOG_FORMAT must be one of text, json"):
+        from_env({"PATROL_LOG_FORMAT": "xml"})

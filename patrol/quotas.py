@@ -1,0 +1,52 @@
+"""Per-account quotas: how many servers, webhooks, credentials and buckets one may hold.
+
+Limits come from the configuration (patrol.config: generous by default, 0
+for none). The owner's row is locked before counting, so two requests
+cannot both take the last place: the second waits, counts again, and is
+refused with 409 `quota_exceeded`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from patrol.db import Base
+from patrol.errors import Conflict
+
+
+class QuotaExceeded(Conflict):
+    code = "quota_exceeded"
+
+
+@dataclass(frozen=True)
+class Quota:
+    setting: str  # the app.config key
+    variable: str  # the environment variable that sets it
+    what: str  # what is counted, for the message
+
+
+SERVERS = Quota("QUOTA_SERVERS", "PATROL_MAX_SERVERS", "servers")
+WEBHOOKS = Quota("QUOTA_WEBHOOKS", "PATROL_MAX_WEBHOOKS", "webhooks")
+CREDENTIALS = Quota("QUOTA_CREDENTIALS", "PATROL_MAX_CREDENTIALS", "live API credentials")
+BUCKETS = Quota("QUOTA_BUCKETS_PER_SERVER", "PATROL_MAX_BUCKETS_PER_SERVER", "software buckets on this server")
+
+
+def require_room(session: Session, owner: Base, quota: Quota, rows: Select) -> None:
+    """Raise QuotaExceeded when `owner` already holds as many `rows` as `quota` allows."""
+    limit = current_app.config[quota.setting]
+    if not limit:
+        return
+    _lock(session, owner)
+    held = session.scalar(select(func.count()).select_from(rows.subquery()))
+    if held >= limit:
+        raise QuotaExceeded(f"This account has {held} {quota.what}, the most it may have "
+                            f"(the limit is set by {quota.variable}). Remove one first.")
+
+
+def _lock(session: Session, owner: Base) -> None:
+    """FOR NO KEY UPDATE: serialises creations without blocking rows that only reference the owner."""
+    model = type(owner)
+    session.execute(select(model.id).where(model.id == owner.id).with_for_update(key_share=True))

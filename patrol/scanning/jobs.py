@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from patrol import events, metrics
-from patrol.advisories.severity import LEVELS
 from patrol.clock import now
 from patrol.db import Database
 from patrol.errors import AlreadyScanning
@@ -24,7 +23,7 @@ from patrol.models import Issue, Scan, Server
 from patrol.scanning import issue_diff, matcher
 from patrol.transactions import is_unavailable
 from patrol.triage import dismissals
-from patrol.triage.servers import open_counts
+from patrol.triage.servers import open_rows, tally
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -119,8 +118,9 @@ def _finish(session: Session, scan_id: int) -> bool:
     server = session.get(Server, scan.server_id)
     findings = matcher.find(session, live_items(session, server.id))
     new, resolved, _ = issue_diff.apply(session, scan, findings)
-    alerts, returned = _alerts(session, server, new)
-    by_severity, dismissed = _open_by_severity(session, server)
+    rows, covered = _open_issues(session, server)
+    alerts, returned = _alerts(session, rows, covered, new)
+    by_severity, dismissed = _counts(rows, covered, server.id)
     scan.status, scan.finished_at, scan.lease_until = "finished", now(), None
     scan.issue_count, scan.new_issue_count, scan.resolved_issue_count = sum(by_severity.values()), len(alerts), resolved
     counts = {"issues": scan.issue_count, "new": len(alerts) - returned, "returned": returned, "resolved": resolved,
@@ -134,30 +134,30 @@ def _finish(session: Session, scan_id: int) -> bool:
     return True
 
 
-def _alerts(session: Session, server: Server, new: list[Issue]) -> tuple[list[Issue], int]:
+def _open_issues(session: Session, server: Server) -> tuple[list, dict]:
+    """The server's open issues (as columns) and the dismissals covering them."""
+    rows = open_rows(session, [server.id])
+    return rows, dismissals.active_for(session, server.account_id, rows)
+
+
+def _alerts(session: Session, rows: list, covered: dict, new: list[Issue]) -> tuple[list[Issue], int]:
     """What to report: new issues no dismissal covers, and issues whose dismissal
     ended (expired, or the advisory's ranges changed) since the last scan. Marks
     each open issue silenced or not for the next scan; returns (alerts, returned)."""
-    rows = list(session.scalars(
-        select(Issue).where(Issue.server_id == server.id, Issue.resolved_at.is_(None)).order_by(Issue.id)
-    ).unique())
-    covered, fresh = dismissals.active_for(session, server.account_id, rows), {row.id for row in new}
-    alerts, returned = [], 0
-    for row in rows:
-        dismissed = row.id in covered
-        if not dismissed and (row.id in fresh or row.silenced):
-            alerts.append(row)
-            returned += row.id not in fresh
-        row.silenced = dismissed
-    return alerts, returned
+    flips = [{"id": row.id, "silenced": row.id in covered} for row in rows if row.silenced != (row.id in covered)]
+    if flips:
+        session.execute(update(Issue), flips)
+    fresh = {row.id for row in new}
+    back = [row.id for row in rows if row.silenced and row.id not in covered and row.id not in fresh]
+    returned = list(session.scalars(select(Issue).where(Issue.id.in_(back)).order_by(Issue.id))) if back else []
+    return [row for row in new if row.id not in covered] + returned, len(returned)
 
 
-def _open_by_severity(session: Session, server: Server) -> tuple[dict[str, int], int]:
-    """The server's open, undismissed issues by severity (Slack messages show
-    them), and how many open issues are dismissed."""
-    by_severity, dismissed = open_counts(session, server.account_id, [server.id])
-    found = by_severity.get(server.id, {})
-    return {level: found[level] for level in LEVELS if found.get(level)}, dismissed.get(server.id, 0)
+def _counts(rows: list, covered: dict, server_id: int) -> tuple[dict[str, int], int]:
+    """Open, undismissed issues by severity (Slack messages show them), and how
+    many open issues are dismissed."""
+    by_severity, dismissed = tally(rows, covered)
+    return by_severity.get(server_id, {}), dismissed.get(server_id, 0)
 
 
 def _fail(session: Session, scan_id: int, reason: str) -> None:
@@ -166,7 +166,7 @@ def _fail(session: Session, scan_id: int, reason: str) -> None:
         return
     scan.status, scan.finished_at, scan.lease_until, scan.error = "failed", now(), None, reason
     server = session.get(Server, scan.server_id)
-    still_open, dismissed = _open_by_severity(session, server)  # a failed scan changes no issue
+    still_open, dismissed = _counts(*_open_issues(session, server), server.id)  # a failed scan changes no issue
     counts = {"issues": sum(still_open.values()), "new": 0, "returned": 0, "resolved": 0, "dismissed": dismissed,
               "by_severity": still_open}
     events.record(session, server.account_id, events.SCAN_FINISHED, server=server, scan=scan, counts=counts)

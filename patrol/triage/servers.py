@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from patrol.advisories.feed_names import FEED_PREFIX as OSV_FEED_PREFIX
+from patrol.advisories.severity import LEVELS
 from patrol.clock import now
 from patrol.inventory.buckets import live_filter
 from patrol.models import Bucket, FeedState, Issue, Scan, Server, Software
@@ -34,7 +36,7 @@ def summaries(session: Session, account_id: int, rows: list[Server], stale_after
     if not ids:
         return {}
     items, pushes, scanned = _live_items(session, ids, moment), _last_pushes(session, ids), _scanned(session, ids)
-    by_severity, dismissed = open_counts(session, account_id, ids)
+    by_severity, dismissed = _open_counts(session, account_id, ids)
     as_of = _advisories_as_of(session, ids)
     summaries_by_id = {}
     for row in rows:
@@ -60,10 +62,15 @@ def _scanned(session: Session, ids: list[int]) -> set[int]:
     return set(session.scalars(query))
 
 
-def open_counts(session: Session, account_id: int, ids: list[int]) -> tuple[dict, dict]:
-    """Undismissed open issues by server and severity; dismissed ones by server."""
-    rows = list(session.scalars(select(Issue).where(Issue.server_id.in_(ids), Issue.resolved_at.is_(None))).unique())
-    covered = dismissals.active_for(session, account_id, rows)
+def open_rows(session: Session, ids: list[int]) -> list[Row]:
+    """The servers' open issues as plain columns: what verdicts and alerts need."""
+    query = select(Issue.id, Issue.advisory_id, Issue.server_id, Issue.severity, Issue.silenced).where(
+        Issue.server_id.in_(ids), Issue.resolved_at.is_(None))
+    return list(session.execute(query.order_by(Issue.id)))
+
+
+def tally(rows: list[Row], covered: Container[int]) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """Undismissed open issues by server and severity, in LEVELS order; dismissed ones by server."""
     by_severity: dict[int, Counter] = defaultdict(Counter)
     dismissed: Counter = Counter()
     for row in rows:
@@ -71,7 +78,14 @@ def open_counts(session: Session, account_id: int, ids: list[int]) -> tuple[dict
             dismissed[row.server_id] += 1
         else:
             by_severity[row.server_id][row.severity] += 1
-    return {server_id: dict(counts) for server_id, counts in by_severity.items()}, dict(dismissed)
+    ordered = {server_id: {level: counts[level] for level in LEVELS if counts[level]}
+               for server_id, counts in by_severity.items()}
+    return ordered, dict(dismissed)
+
+
+def _open_counts(session: Session, account_id: int, ids: list[int]) -> tuple[dict, dict]:
+    rows = open_rows(session, ids)
+    return tally(rows, dismissals.active_for(session, account_id, rows))
 
 
 def _advisories_as_of(session: Session, ids: list[int]) -> dict[int, datetime | None]:

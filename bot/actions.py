@@ -1,6 +1,11 @@
-"""The buttons on Patrol's Slack messages: "Scan again" and "Show issues" act
-for the account the workspace is linked to; "Open in Patrol" is a link, so
-its click only needs an ack."""
+"""The buttons on Patrol's Slack messages and App Home: "Scan again" and "Show
+issues" act for the account the workspace is linked to; "Open in Patrol" is
+a link, so its click only needs an ack.
+
+A scan asked for from a message leaves its mark on that message ("Scan
+requested by @ann"); asked for from App Home, the Home tab is published
+again with what happened on top (Home has no `response_url` to answer to).
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -9,12 +14,15 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import questions
-from bot.answers import Message, notes
+from bot.answers import Message, notes, say
 from bot.delivery import deliver
 from bot.patrol_api import PatrolApi
 from bot.replying import Answerer
+from bot.workspace_events import publish_home
 from patrol.servers import MAX_ID
-from webhooks.slack.blocks import OPEN_SERVER, SCAN_AGAIN, SHOW_ISSUES
+from webhooks.slack.blocks import OPEN_SERVER, SCAN_AGAIN, SHOW_ISSUES, context
+
+REFLECTION = "patrol_reflection"  # the block_id of the "Scan requested by" line
 
 
 def register(bolt: App, answerer: Answerer) -> None:
@@ -22,7 +30,20 @@ def register(bolt: App, answerer: Answerer) -> None:
         ack()
 
     def scan_again(body: dict, context: BoltContext, respond: Respond, client: WebClient) -> None:
-        deliver(about_clicked_server(answerer, body, context.team_id, questions.scan), respond, client)
+        asked = []
+
+        def scan(api: PatrolApi, server: dict) -> Message:
+            message = questions.scan(api, server)
+            asked.append(server)  # reached only when the API took the scan (or had one running)
+            return message
+
+        message = about_clicked_server(answerer, body, context.team_id, scan)
+        if "view" in body and not body.get("response_url"):
+            publish_home(client, answerer, context.team_id, _user(body), note=message.fallback)
+            return
+        if asked:
+            reflect(body, respond, say("actions", "scan_requested", user=_user(body)))
+        deliver(message, respond, client)
 
     def show_issues(body: dict, context: BoltContext, respond: Respond, client: WebClient) -> None:
         def issues(api: PatrolApi, server: dict) -> Message:
@@ -50,3 +71,17 @@ def clicked_server(body: dict) -> int | None:
     actions = body.get("actions") or [{}]
     value = str(actions[0].get("value") or "")
     return int(value) if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID else None
+
+
+def reflect(body: dict, respond: Respond, text: str) -> None:
+    """Mark the message the button is on with `text`, replacing an earlier mark."""
+    original = body.get("message")
+    if not original or not original.get("blocks"):
+        return
+    kept = [block for block in original["blocks"] if block.get("block_id") != REFLECTION]
+    mark = context(text).to_dict() | {"block_id": REFLECTION}
+    respond(text=original.get("text") or text, blocks=[*kept, mark], replace_original=True)
+
+
+def _user(body: dict) -> str:
+    return str((body.get("user") or {}).get("id") or "")

@@ -43,10 +43,11 @@ def unlink(team_id: str) -> None:
 
 @slack.command(name="manifest")
 @click.option("--url", required=True, help="Patrol's public address, e.g. https://patrol.example.com")
-def print_manifest(url: str) -> None:
-    """Print the Slack app manifest with its request URLs under URL."""
+@click.option("--socket-mode", is_flag=True, help="For SLACK_APP_TOKEN: Slack needs no request URLs.")
+def print_manifest(url: str, socket_mode: bool) -> None:
+    """Print the Slack app manifest with its request URLs and unfurl domain under URL."""
     try:
-        click.echo(manifest.render(url), nl=False)
+        click.echo(manifest.render(url, socket_mode=socket_mode), nl=False)
     except manifest.BadUrl as exc:
         raise click.BadParameter(str(exc), param_hint="--url") from exc
 

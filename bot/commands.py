@@ -8,9 +8,11 @@ from slack_sdk import WebClient
 
 from bot import parsing, questions
 from bot.answers import Message, notes, payload
+from bot.channel_subscriptions import ChannelCommands
 from bot.delivery import deliver
 from bot.patrol_api import PatrolApi
 from bot.replying import Answerer
+from bot.subscription_words import Subscription
 
 COMMAND = "/patrol"
 
@@ -24,6 +26,8 @@ _PROBLEMS = {
 
 
 def register(bolt: App, answerer: Answerer) -> None:
+    channels = ChannelCommands(answerer)
+
     def acknowledge(ack: Ack, command: dict) -> None:
         message = immediate(command.get("text", ""))
         if message is None:
@@ -36,6 +40,11 @@ def register(bolt: App, answerer: Answerer) -> None:
             question = parsing.parse(command.get("text", ""))
         except parsing.CommandError:
             return  # answered in the ack
+        if isinstance(question, Subscription):
+            message = channels.answer(question, command, context.team_id, client)
+            if message is not None:
+                deliver(message, respond, client)
+            return
         if question.action == "help":
             return
         message = answerer.answer(context.team_id, lambda api: ask(api, question, answerer.public_url))

@@ -6,24 +6,33 @@ from pathlib import Path
 from flask import Flask
 
 from bot import app as bolt_app
-from bot import cli, routes
-from patrol import migrate
+from bot import cli, routes, web_panel
+from bot.socket_mode import SocketMode
+from patrol import background, banners, migrate
 
 HERE = Path(__file__).parent
 
 
 def init_app(app: Flask) -> None:
-    """Tables and `patrol slack` always; /slack/* only with a signing secret.
+    """Tables and `patrol slack` always; the Slack app with a signing secret or an app-level token.
 
-    Without SLACK_SIGNING_SECRET nothing could verify that a request came
-    from Slack, so the routes do not exist at all: there is no unverified mode.
+    SLACK_APP_TOKEN connects to Slack over Socket Mode (no inbound requests);
+    /slack/events exists only with SLACK_SIGNING_SECRET, since nothing else
+    could verify that a request came from Slack: there is no unverified mode.
     """
     import bot.models  # noqa: F401 - registers the tables
 
     migrate.add_versions(app, HERE / "migrations")
     app.cli.add_command(cli.slack)
-    if not app.config.get("SLACK_SIGNING_SECRET"):
+    web_panel.register(app)
+    config = app.config
+    if not (config.get("SLACK_SIGNING_SECRET") or config.get("SLACK_APP_TOKEN")):
         return
     bolt = bolt_app.build(app)
     app.extensions["bot.bolt"] = bolt
-    routes.mount(app, bolt)
+    routes.mount(app, bolt, events=bool(config.get("SLACK_SIGNING_SECRET")))
+    if config.get("SLACK_APP_TOKEN"):
+        app.extensions["bot.socket_mode"] = background.get(app).add(SocketMode(bolt, config["SLACK_APP_TOKEN"]))
+        banners.add(app, "Slack: Socket Mode (SLACK_APP_TOKEN): Patrol connects to Slack; no inbound requests.")
+    else:
+        banners.add(app, f"Slack: HTTP mode: Slack sends requests to {routes.EVENTS_PATH} (patrol serve).")

@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 from bot.models import WorkspaceLink
 from bot.sealing import Sealer
 from patrol import credentials
+from patrol.clock import now
 from patrol.errors import Invalid, NotFound
 from patrol.models import Account
+from webhooks.channels import targets
 
 MAX_LABEL = 100
 _TEAM_ID = re.compile(r"T[A-Z0-9]{2,31}")
@@ -38,10 +40,13 @@ def link(session: Session, sealer: Sealer, account: Account, team_id: str, *,
     row = session.scalar(select(WorkspaceLink).where(WorkspaceLink.team_id == team_id))
     if row is not None:
         _revoke(session, row)
+        if row.account_id != account.id:  # the channels were subscribed to the other account's news
+            targets.remove_team(session, team_id)
     label = f"Slack workspace {team_name or team_id}"[:MAX_LABEL]
     issued = credentials.issue(session, account, label=label)
     row = row or WorkspaceLink(team_id=team_id)
     row.account_id, row.enterprise_id = account.id, enterprise_id
+    row.team_name, row.disconnected_at = team_name or row.team_name, None
     row.credential_key, row.sealed_secret = issued.key, sealer.seal(issued.secret)
     session.add(row)
     session.flush()
@@ -53,15 +58,33 @@ def unlink(session: Session, team_id: str) -> WorkspaceLink:
     if row is None:
         raise NotFound(f"Slack workspace {team_id} is not linked.")
     _revoke(session, row)
+    targets.remove_team(session, team_id)
     session.delete(row)
     session.flush()
     return row
 
 
+def disconnect(session: Session, team_id: str) -> WorkspaceLink | None:
+    """Slack cut the workspace off: its credential and channel subscriptions go, the row says when."""
+    targets.remove_team(session, team_id)
+    row = session.scalar(select(WorkspaceLink).where(WorkspaceLink.team_id == team_id))
+    if row is not None and row.disconnected_at is None:
+        _revoke(session, row)
+        row.disconnected_at = now()
+    session.flush()
+    return row
+
+
+def of_account(session: Session, account_id: int) -> list[WorkspaceLink]:
+    """The account's workspaces, connected or not, newest first."""
+    return list(session.scalars(select(WorkspaceLink).where(WorkspaceLink.account_id == account_id)
+                                .order_by(WorkspaceLink.created_at.desc())))
+
+
 def credential_for(session: Session, sealer: Sealer, team_id: str | None) -> ApiCredential | None:
     """The credential of the account `team_id` is linked to, or None when it is not linked."""
     row = session.scalar(select(WorkspaceLink).where(WorkspaceLink.team_id == team_id)) if team_id else None
-    if row is None:
+    if row is None or row.disconnected_at is not None:
         return None
     return ApiCredential(row.account_id, row.credential_key, sealer.open(row.sealed_secret))
 

@@ -29,6 +29,10 @@ class WorkspaceLink(Base):
     credential_key: Mapped[str] = mapped_column(String(32))
     sealed_secret: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    team_name: Mapped[str | None] = mapped_column(String(200))
+    # Set when Slack said the app was uninstalled (or its bot token revoked): the
+    # credential is revoked and the row stays so the web page can say what happened.
+    disconnected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SeenRequest(Base):

@@ -27,7 +27,7 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 AFTER_INSTALL = "/api-settings"
 ACCOUNT = "patrol_account_id"  # where the install view puts the signed-in account
 # What the app asks for, and all it asks for (manifest.yml lists the same).
-SCOPES = ("commands", "chat:write", "incoming-webhook")
+SCOPES = ("commands", "chat:write", "incoming-webhook", "links:read", "links:write")
 STATE_LIFETIME = 600
 
 log = logging.getLogger(__name__)

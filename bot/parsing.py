@@ -9,7 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot import subscription_words
+from bot.command_errors import BadOption, CommandError, MissingServer, UnexpectedWords, UnknownWord
 from webhooks.slack.severity import ORDER as SEVERITIES
+
+__all__ = ["BadOption", "CommandError", "MissingServer", "Question", "UnexpectedWords", "UnknownWord", "parse"]
 
 ACTIONS = ("status", "issues", "scan", "help")
 NEEDS_SERVER = ("issues", "scan")
@@ -17,30 +21,6 @@ PUBLIC = "--public"
 SEVERITY = "--severity"
 _LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
-
-
-class CommandError(ValueError):
-    """The words do not make a command; the subclass says which way."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class UnknownWord(CommandError):
-    """The first word is not a command."""
-
-
-class MissingServer(CommandError):
-    """The command needs a server and was given none; `detail` is the command."""
-
-
-class BadOption(CommandError):
-    """An option or its value is not one the command knows."""
-
-
-class UnexpectedWords(CommandError):
-    """Words left over after the command was read."""
 
 
 @dataclass(frozen=True)
@@ -51,12 +31,15 @@ class Question:
     public: bool = False
 
 
-def parse(text: str) -> Question:
-    """Read `text` into a Question; raises a CommandError subclass when it is not one."""
+def parse(text: str) -> Question | subscription_words.Subscription:
+    """Read `text` into a Question (or a Subscription command); raises a CommandError subclass
+    when it is not one."""
     words = _words(text)
     public = PUBLIC in words
     words = [word for word in words if word != PUBLIC]
     action = words[0].lower() if words else "help"
+    if action in subscription_words.ACTIONS:
+        return subscription_words.parse(action, words[1:])
     if action not in ACTIONS:
         raise UnknownWord(words[0])
     if action == "help":

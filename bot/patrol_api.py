@@ -56,6 +56,10 @@ class PatrolApi:
     def scan(self, server_id: int) -> dict:
         return self._call("POST", f"/servers/{server_id}/scan", json={"trigger": "slack"})
 
+    def advisory_status(self) -> list[dict]:
+        """How fresh the advisory data is, per ecosystem."""
+        return self._call("GET", "/advisories/status")
+
     def webhooks(self) -> list[dict]:
         return self._call("GET", "/webhooks")
 

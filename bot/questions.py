@@ -11,13 +11,14 @@ from bot.answers.detail import server_detail
 from bot.answers.issues import issue_list
 from bot.answers.listing import status_list
 from bot.patrol_api import PatrolApi, PatrolApiError
+from webhooks.models import SLACK_KINDS
 from webhooks.slack import severity
 
 
 def status_all(api: PatrolApi) -> Message:
     """Every server with its open issues by severity; a clean server costs no extra call."""
     servers = api.servers()
-    return status_list([(server, _counts(api, server)) for server in servers])
+    return status_list([(server, counts(api, server)) for server in servers])
 
 
 def status_one(api: PatrolApi, name: str, public_url: str | None) -> Message:
@@ -52,7 +53,8 @@ def _named(api: PatrolApi, name: str) -> dict:
     return matching.find(api.servers(), name)
 
 
-def _counts(api: PatrolApi, server: dict) -> dict[str, int]:
+def counts(api: PatrolApi, server: dict) -> dict[str, int]:
+    """The server's open issues by severity."""
     return severity.counts(api.open_issues(server["id"])) if server.get("issue_count") else {}
 
 
@@ -61,4 +63,4 @@ def _has_slack_webhook(api: PatrolApi) -> bool:
         hooks = api.webhooks()
     except PatrolApiError:  # webhooks are an extension; without them nothing is posted
         return False
-    return any(hook.get("kind") == "slack" and hook.get("enabled") for hook in hooks)
+    return any(hook.get("kind") in SLACK_KINDS and hook.get("enabled") for hook in hooks)

@@ -18,6 +18,7 @@ from patrol.db import get_db
 
 log = logging.getLogger(__name__)
 Ask = Callable[[PatrolApi], Message]
+AskAs = Callable[[PatrolApi, int], Message | None]  # also given the id of the account the workspace acts for
 
 
 class Answerer:
@@ -28,8 +29,16 @@ class Answerer:
     def public_url(self) -> str | None:
         return self._app.config.get("PUBLIC_URL")
 
+    @property
+    def app(self) -> Flask:
+        return self._app
+
     def answer(self, team_id: str | None, ask: Ask) -> Message:
         """`ask` the API as the account `team_id` is linked to; a problem answer otherwise."""
+        return self.answer_as(team_id, lambda api, _account_id: ask(api))
+
+    def answer_as(self, team_id: str | None, ask: AskAs) -> Message | None:
+        """Like `answer`, for questions that also need the account's id (its subscriptions)."""
         api_url = self._app.config.get("API_URL")
         try:
             credential = self._credential(team_id)
@@ -42,7 +51,7 @@ class Answerer:
             return notes.problem("not_configured")
         api = PatrolApi(api_url, credential.key, credential.secret)
         try:
-            return ask(api)
+            return ask(api, credential.account_id)
         except (matching.NoSuchServer, matching.AmbiguousServer, PatrolApiError, ApiUnavailable) as exc:
             return explain(exc, team_id)
         finally:

@@ -21,10 +21,12 @@ EVENTS_PATH = "/slack/events"
 SIGN_IN = "/signin"
 
 
-def mount(app: Flask, bolt: App) -> None:
+def mount(app: Flask, bolt: App, *, events: bool = True) -> None:
+    """The OAuth pages when OAuth is set up; /slack/events when `events` (a signing secret checks it)."""
     handler = SlackRequestHandler(bolt)
-    guard = SlackRequestGuard(app.config["SLACK_SIGNING_SECRET"], get_db(app))
-    app.add_url_rule(EVENTS_PATH, "slack_events", _events_view(bolt, guard), methods=["POST"])
+    if events:
+        guard = SlackRequestGuard(app.config["SLACK_SIGNING_SECRET"], get_db(app))
+        app.add_url_rule(EVENTS_PATH, "slack_events", _events_view(bolt, guard), methods=["POST"])
     if bolt.oauth_flow is not None:
         app.add_url_rule(oauth.INSTALL_PATH, "slack_install", _install_view(bolt.oauth_flow))
         app.add_url_rule(oauth.REDIRECT_PATH, "slack_oauth_redirect", lambda: handler.handle(request))

@@ -70,6 +70,14 @@ def _seconds_list(env: Mapping[str, str], name: str, default: str) -> list[float
     return values
 
 
+def _app_token(env: Mapping[str, str]) -> str | None:
+    """SLACK_APP_TOKEN turns on Socket Mode; only an app-level token (xapp-...) can open it."""
+    token = env.get("SLACK_APP_TOKEN") or None
+    if token is not None and not token.startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN must be an app-level token (xapp-...) with connections:write")
+    return token
+
+
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
     value = env.get(name, "").strip().lower() or choices[0]
     if value not in choices:
@@ -110,6 +118,7 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RETENTION_DAYS": _int(env, "PATROL_RETENTION_DAYS", 30),
         "SLACK_SIGNING_SECRET": env.get("SLACK_SIGNING_SECRET") or None,
         "SLACK_BOT_TOKEN": env.get("SLACK_BOT_TOKEN") or None,
+        "SLACK_APP_TOKEN": _app_token(env),
         "SLACK_CLIENT_ID": env.get("SLACK_CLIENT_ID") or None,
         "SLACK_CLIENT_SECRET": env.get("SLACK_CLIENT_SECRET") or None,
         "SLACK_API_URL": env.get("SLACK_API_URL", "https://slack.com/api/"),

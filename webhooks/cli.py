@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from patrol import background, logformat, metrics, migrate
+from patrol import background, banners, logformat, metrics, migrate
 
 
 @click.command()
@@ -30,5 +30,7 @@ def worker(concurrency: int | None) -> None:
     background.get(app).start()
     port = metrics.serve_on_port(app)
     click.echo("Patrol worker running" + (f", metrics on port {port}" if port else "") + "; Ctrl+C stops it.")
+    for line in banners.lines(app):
+        click.echo(line)
     stop.wait()
     background.get(app).stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -17,7 +18,10 @@ from patrol import background, events
 from patrol.clock import now
 from patrol.db import get_db
 from webhooks import addresses, fanout, outcomes, payloads, queue, retention, transport, wakeups
-from webhooks.models import FAILED
+from webhooks.channels import tokens
+from webhooks.channels.living import Messages
+from webhooks.channels.sending import ChannelSender
+from webhooks.models import FAILED, SLACK, SLACK_CHANNEL, SLACK_KINDS
 from webhooks.slack.context import MessageContext
 
 log = logging.getLogger(__name__)
@@ -41,6 +45,8 @@ class Engine:
             user_agent=f"Patrol-Webhooks/{config['PATROL_VERSION']}",
             pool_maxsize=max(10, self.concurrency),
         )
+        self.channels = ChannelSender(self.db, config["SLACK_API_URL"], tokens.lookup_for(app),
+                                      config["WEBHOOK_TIMEOUT"])
         self.pool: ThreadPoolExecutor | None = None
         self.listener: wakeups.Listener | None = None
         self._busy = 0
@@ -120,30 +126,47 @@ class Engine:
         """Send one claimed delivery and decide what its result means."""
         started = now()
         try:
-            outgoing = self._request(item)
+            send = self._sending(item)
         except Exception as exc:  # noqa: BLE001 - a message we cannot build is our bug: log it
             log.exception("cannot build delivery %s", item.delivery_id)
             result = transport.Result(None, "", {}, 0, "invalid_payload", f"{type(exc).__name__}: {exc}")
             decision = outcomes.Decision(FAILED, note="Patrol could not build this message; not retried.")
         else:
-            result = self.sender.post(item.url, outgoing.body, outgoing.headers)
+            result = send()
             decision = outcomes.decide(
                 item.kind, result, item.attempt, self.config["WEBHOOK_RETRY_SCHEDULE"], now(),
                 manual=item.manual,
             )
-        pace = timedelta(seconds=self.config["SLACK_MIN_INTERVAL"]) if item.kind == "slack" else None
+        pace = timedelta(seconds=self.config["SLACK_MIN_INTERVAL"]) if item.kind in SLACK_KINDS else None
         return queue.Finished(item, result, decision, started, pace)
 
+    def _sending(self, item: queue.Claimed) -> Callable[[], transport.Result]:
+        """What sends `item`, with its message already built (so a bad message fails here)."""
+        if item.kind == SLACK_CHANNEL:
+            messages = self._channel_messages(item)
+            return lambda: self.channels.send(item, messages)
+        outgoing = self._request(item)
+        return lambda: self.sender.post(item.url, outgoing.body, outgoing.headers)
+
+    def _channel_messages(self, item: queue.Claimed) -> Messages:
+        ctx = self._slack_context(item)
+        started = None
+        if item.event.get("identifier") == events.NEW_SERVER_ISSUES:  # may need a card to thread under
+            started = payloads.slack_message({**item.event, "identifier": events.SCAN_STARTED}, ctx, None)
+        return Messages(payloads.slack_message(item.event, ctx, item.min_severity, item.known_exploited_only), started)
+
     def _request(self, item: queue.Claimed) -> payloads.Outgoing:
-        if item.kind == "slack":
-            ctx = MessageContext(
-                account_email=item.account_email,
-                webhook_description=item.description,
-                public_url=self.config.get("PUBLIC_URL"),
-                severity_counts=(item.event.get("counts") or {}).get("by_severity"),
-            )
-            return payloads.slack(item.event, ctx, item.min_severity, item.known_exploited_only)
+        if item.kind == SLACK:
+            return payloads.slack(item.event, self._slack_context(item), item.min_severity, item.known_exploited_only)
         return payloads.generic(item.format, item.webhook_id, item.secrets, item.event)
+
+    def _slack_context(self, item: queue.Claimed) -> MessageContext:
+        return MessageContext(
+            account_email=item.account_email,
+            webhook_description=item.description,
+            public_url=self.config.get("PUBLIC_URL"),
+            severity_counts=(item.event.get("counts") or {}).get("by_severity"),
+        )
 
     def _purge(self) -> bool:
         retention.purge(self.db, self.config["RETENTION_DAYS"])

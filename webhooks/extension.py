@@ -15,7 +15,8 @@ HERE = Path(__file__).parent
 
 
 def init_app(app: Flask) -> None:
-    import webhooks.models  # noqa: F401 - registers the tables
+    import webhooks.channels.models  # noqa: F401 - registers the tables
+    import webhooks.models  # noqa: F401
 
     migrate.add_versions(app, HERE / "migrations")
     openapi.add_fragment(app, HERE / "openapi.yaml")

@@ -12,6 +12,10 @@ from patrol.ids import random_id
 from patrol.models.types import UTCDateTime
 
 PENDING, DELIVERING, SUCCEEDED, FAILED = "pending", "delivering", "succeeded", "failed"
+# Kinds of webhook: a URL that gets a thin signed push, a Slack Incoming Webhook,
+# and a Slack channel subscribed from Slack (posted to with the bot token).
+GENERIC, SLACK, SLACK_CHANNEL = "generic", "slack", "slack_channel"
+SLACK_KINDS = (SLACK, SLACK_CHANNEL)  # paced to about one message a second, one at a time
 
 
 class Webhook(Base):
@@ -20,13 +24,18 @@ class Webhook(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: random_id("wh"))
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(String(2048))
-    kind: Mapped[str] = mapped_column(String(10), default="generic")
+    kind: Mapped[str] = mapped_column(String(16), default=GENERIC)
     format: Mapped[str] = mapped_column(String(10), default="json")
     # None means the kind's default set (see webhooks.subscriptions).
     events: Mapped[list[str] | None] = mapped_column(JSON)
     min_severity: Mapped[str | None] = mapped_column(String(10))
     # Only issues CISA lists as exploited in the wild (new_server_issues).
     known_exploited_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A `slack_channel` webhook posts into this channel of this workspace instead of to `url`.
+    slack_team_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    slack_channel_id: Mapped[str | None] = mapped_column(String(32))
+    # Only this server's events (any kind may narrow itself so; None is every server).
+    server_id: Mapped[int | None] = mapped_column(ForeignKey("servers.id", ondelete="CASCADE"))
     description: Mapped[str | None] = mapped_column(String(500))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     disabled_reason: Mapped[str | None] = mapped_column(String(500))

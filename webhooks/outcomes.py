@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from webhooks import retry
-from webhooks.models import FAILED, PENDING, SUCCEEDED
+from webhooks.channels import answers as channel_answers
+from webhooks.models import FAILED, PENDING, SLACK, SLACK_CHANNEL, SUCCEEDED
 from webhooks.slack import answers
 from webhooks.transport import Result
 
@@ -33,8 +34,8 @@ def decide(
     rng: retry.Uniform = random,
 ) -> Decision:
     """Success, a retry at a time, a final failure, or a dead webhook to disable."""
-    if kind == "slack" and result.status is not None:
-        return _slack(result, attempt, schedule, moment, manual, rng)
+    if kind in (SLACK, SLACK_CHANNEL) and result.status is not None:
+        return _slack(_slack_answer(kind, result), result, attempt, schedule, moment, manual, rng)
     verdict = retry.classify(result)
     if verdict == "success":
         return Decision(SUCCEEDED)
@@ -43,12 +44,12 @@ def decide(
     return _retry_or_fail(result, attempt, schedule, moment, manual, rng)
 
 
-def _slack(result: Result, attempt: int, schedule, moment, manual, rng) -> Decision:  # noqa: ANN001
-    answer = answers.classify(result.status, result.body, result.headers.get("Retry-After"))
+def _slack(answer: answers.SlackAnswer, result: Result, attempt, schedule, moment, manual, rng) -> Decision:  # noqa: ANN001
+    """Incoming Webhook and Web API answers alike: Slack's own word on retrying and on dead targets."""
     if answer.outcome == answers.Outcome.SUCCESS:
         return Decision(SUCCEEDED)
     if answer.outcome == answers.Outcome.DEAD:
-        return Decision(FAILED, disable_reason=f"Slack answered {result.status} {answer.reason}.")
+        return Decision(FAILED, disable_reason=answer.reason)
     if answer.outcome == answers.Outcome.INVALID_PAYLOAD:
         return Decision(FAILED, note=f"Slack refused the message ({answer.reason}); not retried.")
     decision = _retry_or_fail(result, attempt, schedule, moment, manual, rng)
@@ -56,6 +57,17 @@ def _slack(result: Result, attempt: int, schedule, moment, manual, rng) -> Decis
         return decision
     held = moment + timedelta(seconds=min(answer.retry_after, retry.MAX_DELAY))
     return replace(decision, hold_webhook_until=held)
+
+
+def _slack_answer(kind: str, result: Result) -> answers.SlackAnswer:
+    """An Incoming Webhook's plain answer, or the Web API's JSON one for a subscribed channel;
+    a dead target's reason is the sentence the webhook is disabled with."""
+    if kind == SLACK_CHANNEL:
+        return channel_answers.classify(result)
+    answer = answers.classify(result.status, result.body, result.headers.get("Retry-After"))
+    if answer.outcome == answers.Outcome.DEAD:
+        return replace(answer, reason=f"Slack answered {result.status} {answer.reason}.")
+    return answer
 
 
 def _retry_or_fail(result: Result, attempt: int, schedule, moment, manual, rng) -> Decision:  # noqa: ANN001

@@ -19,7 +19,7 @@ from patrol.clock import now
 from patrol.db import Database
 from patrol.models import Account, Event
 from webhooks.documents import event_document
-from webhooks.models import DELIVERING, FAILED, PENDING, SUCCEEDED, Attempt, Delivery, Webhook
+from webhooks.models import DELIVERING, FAILED, PENDING, SLACK_KINDS, SUCCEEDED, Attempt, Delivery, Webhook
 from webhooks.outcomes import Decision
 from webhooks.transport import Result
 
@@ -42,6 +42,8 @@ class Claimed:
     description: str | None
     account_email: str
     event: dict
+    slack_team_id: str | None = None
+    slack_channel_id: str | None = None
 
 
 def claim(db: Database, limit: int, lease: timedelta, per_webhook: int) -> list[Claimed]:
@@ -63,7 +65,7 @@ def _due(session: Session, postgres: bool, moment: datetime, limit: int, per_web
         .join(Webhook)
         .where(Delivery.status == DELIVERING, Delivery.lease_until > moment)
         .group_by(Delivery.webhook_id, Webhook.kind)
-        .having(func.count() >= case((Webhook.kind == "slack", 1), else_=per_webhook))
+        .having(func.count() >= case((Webhook.kind.in_(SLACK_KINDS), 1), else_=per_webhook))
     )
     query = (
         select(Delivery)
@@ -100,7 +102,7 @@ def _in_flight(session: Session, webhook_ids: set[str], moment: datetime) -> Cou
 def _pick(candidates: list[Delivery], in_flight: Counter, limit: int, per_webhook: int) -> list[Delivery]:
     chosen: list[Delivery] = []
     for row in candidates:
-        cap = 1 if row.webhook.kind == "slack" else per_webhook
+        cap = 1 if row.webhook.kind in SLACK_KINDS else per_webhook
         if len(chosen) < limit and in_flight[row.webhook_id] < cap:
             in_flight[row.webhook_id] += 1
             chosen.append(row)
@@ -133,6 +135,8 @@ def _snapshot(session: Session, row: Delivery) -> Claimed:
         description=hook.description,
         account_email=account.email,
         event=event_document(event, hook.id),
+        slack_team_id=hook.slack_team_id,
+        slack_channel_id=hook.slack_channel_id,
     )
 
 

@@ -12,7 +12,7 @@ from patrol.clock import now
 from patrol.errors import Conflict, NotFound
 from patrol.models import Account, Event
 from webhooks import addresses, settings, signing, views, wakeups
-from webhooks.models import DELIVERING, FAILED, PENDING, SUCCEEDED, Delivery, Webhook
+from webhooks.models import DELIVERING, FAILED, PENDING, SLACK_CHANNEL, SUCCEEDED, Delivery, Webhook
 
 ROTATION_OVERLAP = timedelta(hours=24)
 
@@ -36,6 +36,8 @@ def create(session: Session, account: Account, fields: dict[str, Any], policy: a
 
 def update(session: Session, hook: Webhook, fields: dict[str, Any], policy: addresses.AddressPolicy) -> Webhook:
     values = settings.clean(fields, policy, creating=False)
+    if hook.kind == SLACK_CHANNEL:
+        settings.refuse_for_channel(values)
     for name, value in values.items():
         setattr(hook, name, value)
     if values.get("enabled") is True:

@@ -32,6 +32,14 @@ def clean(fields: dict[str, Any], policy: addresses.AddressPolicy, *, creating: 
     return cleaned
 
 
+def refuse_for_channel(cleaned: dict[str, Any]) -> None:
+    """A Slack channel subscription keeps its channel: it is changed from Slack, not here."""
+    fixed = {name: "cannot be changed on a Slack channel subscription; use /patrol subscribe in Slack"
+             for name in ("url", "kind", "format") if name in cleaned}
+    if fixed:
+        raise Invalid("The webhook settings are not valid.", fields=fixed)
+
+
 def _url(value: Any, policy: addresses.AddressPolicy) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be an http or https URL")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from patrol import events
 from patrol.advisories.severity import rank
 from patrol.models import Event
-from webhooks.models import Webhook
+from webhooks.models import SLACK_KINDS, Webhook
 
 SUBSCRIBABLE = (events.SCAN_STARTED, events.NEW_SERVER_ISSUES, events.SCAN_FINISHED, events.TEST)
 # A daily scan of 50 servers must not post 100 Slack messages: Slack hears
@@ -15,7 +15,7 @@ SLACK_DEFAULT = (events.NEW_SERVER_ISSUES, events.SCAN_FINISHED, events.TEST)
 def effective_events(webhook: Webhook) -> tuple[str, ...]:
     if webhook.events is not None:
         return tuple(webhook.events)
-    return SLACK_DEFAULT if webhook.kind == "slack" else SUBSCRIBABLE
+    return SLACK_DEFAULT if webhook.kind in SLACK_KINDS else SUBSCRIBABLE
 
 
 def wants(webhook: Webhook, event: Event) -> bool:
@@ -23,6 +23,8 @@ def wants(webhook: Webhook, event: Event) -> bool:
     if event.recipient is not None:
         return event.recipient == webhook.id
     if not webhook.enabled or event.identifier not in effective_events(webhook):
+        return False
+    if webhook.server_id is not None and event.server_id != webhook.server_id:
         return False
     if event.identifier == events.NEW_SERVER_ISSUES and (webhook.min_severity or webhook.known_exploited_only):
         issues = event.payload.get("issues") or []

@@ -14,7 +14,7 @@ def status_list(servers: Sequence[tuple[Mapping, Mapping[str, int]]]) -> Message
     """`servers` pairs each server object with its open issues by severity."""
     if not servers:
         return Message(say("status", "empty"), [blocks.section(say("status", "empty"))])
-    ranked = sorted(servers, key=_rank)
+    ranked = sorted(servers, key=rank)
     lines = [say("status", "line", server=facts_of_server(server), counts=severity.ordered(counts),
                  worst=worst(counts))
              for server, counts in ranked[:MAX_LISTED]]
@@ -31,7 +31,8 @@ def worst(counts: Mapping[str, int]) -> str | None:
     return next(iter(severity.ordered(counts)), None)
 
 
-def _rank(entry: tuple[Mapping, Mapping[str, int]]) -> tuple:
+def rank(entry: tuple[Mapping, Mapping[str, int]]) -> tuple:
+    """Sort key: most critical issues first, then most high, ..., then by name."""
     server, counts = entry
     ordered = severity.ordered(counts)
     return (*(-ordered.get(level, 0) for level in severity.ORDER), str(server.get("name")).lower())

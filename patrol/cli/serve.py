@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from waitress import create_server
 
-from patrol import background, logformat, migrate
+from patrol import background, banners, logformat, migrate
 from patrol.db import get_db
 
 
@@ -31,6 +31,8 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
         _set_up_demo(app, url)
     background.get(app).start()
     click.echo(f"Patrol is running at {url}/  (API: {url}/api)  Ctrl+C stops it.")
+    for line in banners.lines(app):
+        click.echo(line)
     signal.signal(signal.SIGTERM, lambda *_: server.close())
     try:
         server.run()

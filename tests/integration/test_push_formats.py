@@ -181,3 +181,13 @@ def test_each_fixture_inventory_gets_exactly_the_issues_its_records_say(patrol, 
     issues = requests.get(f"{patrol.api}/servers/{patrol.server_id}/issues", params={"per_page": 200},
                           auth=patrol.auth, timeout=10).json()["data"]
     assert {(issue["software"]["name"], issue["advisory"]["id"]) for issue in issues} == _expected_pairs(inventory)
+
+
+def test_an_sbom_body_with_a_nul_is_refused_before_it_is_stored(patrol):
+    url = f"{patrol.api}/servers/{patrol.server_id}/software_bucket/sbom"
+    body = json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+        {"type": "library", "name": "lodash\u0000", "version": "4.17.20", "purl": "pkg:npm/lodash\u0000@4.17.20"}]})
+    answer = requests.post(url, data=body, headers={"Content-Type": "application/vnd.cyclonedx+json"},
+                           auth=patrol.auth, timeout=10)
+    assert answer.status_code == 422
+    assert answer.json()["error"]["code"] == "validation_failed"

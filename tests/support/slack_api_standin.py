@@ -3,10 +3,14 @@
 `SlackApiStandin` answers the Web API methods Patrol's bot calls, as
 slack.com/api documents them: `oauth.v2.access` (HTTP Basic client
 credentials and a one-time code; the answer carries the team, a bot token
-and an incoming webhook whose URL the test chooses), `auth.test` and
-`chat.postMessage` (the bot must be a member of the channel). Errors are
-`{"ok": false, "error": code}` with status 200, as Slack answers them. Every
-call is recorded.
+and an incoming webhook whose URL the test chooses), `auth.test`,
+`chat.postMessage` (the bot must be a member of the channel; a `thread_ts`
+must name a message of it), `chat.update` (only a message the bot posted),
+`chat.unfurl`, `views.publish` and `apps.connections.open` (an app-level
+`xapp-` token; the answer is the URL a test sets, e.g. a Socket Mode
+stand-in's). Errors are `{"ok": false, "error": code}` with status 200, as
+Slack answers them, except a rate limit a test asks for: 429 `ratelimited`
+with Retry-After. Every call is recorded.
 
 `SlackRequests` plays Slack calling the app: slash commands and button
 clicks, form-encoded and signed with the signing secret (slack-sdk's
@@ -36,12 +40,14 @@ PREFIX = "/api/"
 
 @dataclass(frozen=True)
 class Call:
-    """One Web API call: the method, its arguments and the token or client it came with."""
+    """One Web API call: the method, its arguments, the token or client it came with,
+    and (once answered) the stand-in's answer."""
 
     method: str
     args: dict
     token: str | None
     client: tuple[str, str] | None
+    answer: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -71,6 +77,10 @@ class SlackApiStandin(BackgroundHTTPServer):
         self._calls: list[Call] = []
         self._codes: dict[str, Workspace] = {}
         self._tokens: dict[str, Workspace] = {}
+        self._posted: dict[tuple[str, str], dict] = {}  # (channel, ts): the message as it is now
+        self._rate_limited: dict[str, int] = {}  # method: how many calls to refuse with 429
+        self.socket_url: str | None = None  # what apps.connections.open hands out
+        self.app_token = "xapp-1-A0PATROL-1-" + secrets.token_hex(16)
         super().__init__(_handler_for(self))
 
 
@@ -91,6 +101,16 @@ class SlackApiStandin(BackgroundHTTPServer):
         with self._lock:
             self._tokens[workspace.bot_token] = workspace
 
+    def rate_limit(self, method: str, times: int = 1) -> None:
+        """Refuse the next `times` calls of `method` with 429 and Retry-After: 1."""
+        with self._lock:
+            self._rate_limited[method] = times
+
+    def message(self, channel: str, ts: str) -> dict | None:
+        """A posted message as it reads now (after any chat.update)."""
+        with self._lock:
+            return self._posted.get((channel, ts))
+
     def calls(self, method: str | None = None) -> list[Call]:
         with self._lock:
             return [call for call in self._calls if method in (None, call.method)]
@@ -101,7 +121,13 @@ class SlackApiStandin(BackgroundHTTPServer):
             method = _METHODS.get(call.method)
             if method is None:
                 return 404, {"ok": False, "error": "unknown_method"}
-            return 200, method(self, call)
+            if self._rate_limited.get(call.method):
+                self._rate_limited[call.method] -= 1
+                status, answer = 429, {"ok": False, "error": "ratelimited"}
+            else:
+                status, answer = 200, method(self, call)
+            call.answer.update(answer)
+            return status, answer
 
     def _oauth_v2_access(self, call: Call) -> dict:
         if call.client != (self.client_id, self.client_secret):
@@ -132,23 +158,74 @@ class SlackApiStandin(BackgroundHTTPServer):
                 "user_id": workspace.bot_user_id, "bot_id": workspace.bot_id, "is_enterprise_install": False}
 
     def _chat_post_message(self, call: Call) -> dict:
-        workspace = self._tokens.get(call.token or "")
-        if workspace is None:
-            return {"ok": False, "error": "not_authed" if not call.token else "invalid_auth"}
-        channel = call.args.get("channel")
-        if channel not in workspace.member_of:
-            return {"ok": False, "error": "not_in_channel"}
-        if not (call.args.get("text") or call.args.get("blocks")):
-            return {"ok": False, "error": "no_text"}
+        workspace, problem = self._member(call)
+        if problem:
+            return problem
+        channel, thread = call.args.get("channel"), call.args.get("thread_ts")
+        if thread is not None and (channel, thread) not in self._posted:
+            return {"ok": False, "error": "thread_not_found"}
         ts = f"{time.time():.6f}"
+        while (channel, ts) in self._posted:  # two posts in one microsecond: Slack's ts are unique
+            ts = f"{float(ts) + 0.000001:.6f}"
+        self._posted[(channel, ts)] = dict(call.args)
         return {"ok": True, "channel": channel, "ts": ts,
                 "message": {"type": "message", "text": call.args.get("text"), "bot_id": workspace.bot_id, "ts": ts}}
+
+    def _chat_update(self, call: Call) -> dict:
+        _, problem = self._member(call)
+        if problem:
+            return problem
+        key = (call.args.get("channel"), call.args.get("ts"))
+        if key not in self._posted:
+            return {"ok": False, "error": "message_not_found"}
+        self._posted[key] = {**self._posted[key], **call.args}
+        return {"ok": True, "channel": key[0], "ts": key[1], "text": call.args.get("text")}
+
+    def _member(self, call: Call) -> tuple[Workspace | None, dict | None]:
+        """The bot's workspace, or the error Slack gives a call that may not post in the channel."""
+        workspace = self._tokens.get(call.token or "")
+        if workspace is None:
+            return None, {"ok": False, "error": "not_authed" if not call.token else "invalid_auth"}
+        if call.args.get("channel") not in workspace.member_of:
+            return workspace, {"ok": False, "error": "not_in_channel"}
+        if not (call.args.get("text") or call.args.get("blocks")):
+            return workspace, {"ok": False, "error": "no_text"}
+        return workspace, None
+
+    def _chat_unfurl(self, call: Call) -> dict:
+        if self._tokens.get(call.token or "") is None:
+            return {"ok": False, "error": "invalid_auth"}
+        unfurls = call.args.get("unfurls")
+        unfurls = json.loads(unfurls) if isinstance(unfurls, str) else unfurls
+        if not (call.args.get("channel") and call.args.get("ts") and isinstance(unfurls, dict) and unfurls):
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def _views_publish(self, call: Call) -> dict:
+        if self._tokens.get(call.token or "") is None:
+            return {"ok": False, "error": "invalid_auth"}
+        view = call.args.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        if not call.args.get("user_id") or not isinstance(view, dict) or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True, "view": {"id": "V0HOME", **view}}
+
+    def _apps_connections_open(self, call: Call) -> dict:
+        if call.token != self.app_token:
+            return {"ok": False, "error": "invalid_auth" if call.token else "not_authed"}
+        if self.socket_url is None:
+            return {"ok": False, "error": "socket_mode_not_enabled"}
+        return {"ok": True, "url": self.socket_url}
 
 
 _METHODS = {
     "oauth.v2.access": SlackApiStandin._oauth_v2_access,
     "auth.test": SlackApiStandin._auth_test,
     "chat.postMessage": SlackApiStandin._chat_post_message,
+    "chat.update": SlackApiStandin._chat_update,
+    "chat.unfurl": SlackApiStandin._chat_unfurl,
+    "views.publish": SlackApiStandin._views_publish,
+    "apps.connections.open": SlackApiStandin._apps_connections_open,
 }
 
 
@@ -161,6 +238,8 @@ def _handler_for(standin: SlackApiStandin) -> type[BaseHTTPRequestHandler]:
             status, answer = standin._answer(_call(method, self.headers, body))  # noqa: SLF001
             data = json.dumps(answer).encode()
             self.send_response(status)
+            if status == 429:
+                self.send_header("Retry-After", "1")
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
@@ -213,17 +292,30 @@ class SlackRequests:
         return self.post(urlencode(form), **signing)
 
     def click(self, action_id: str, value: str, *, team_id: str, response_url: str,
-              **signing: object) -> requests.Response:
-        """A button on a message in a channel, as Slack's `block_actions` payload."""
+              message: dict | None = None, user_id: str = "U0CLICKER", **signing: object) -> requests.Response:
+        """A button on a message in a channel, as Slack's `block_actions` payload;
+        `message` is the message the button is on (Slack sends it for a bot's message)."""
         payload = {
             "type": "block_actions", "api_app_id": "A0PATROL", "token": "deprecated-verification-token",
-            "team": {"id": team_id, "domain": "acme"}, "user": {"id": "U0CLICKER", "team_id": team_id},
+            "team": {"id": team_id, "domain": "acme"}, "user": {"id": user_id, "team_id": team_id},
             "channel": {"id": "C0ALERTS", "name": "alerts"}, "container": {"type": "message"},
             "trigger_id": "1.2.3", "response_url": response_url,
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value,
                          "action_ts": f"{time.time():.6f}"}],
         }
+        if message is not None:
+            payload["message"] = message
         return self.post(urlencode({"payload": json.dumps(payload)}), **signing)
+
+    def event(self, event: dict, *, team_id: str, **signing: object) -> requests.Response:
+        """An Events API callback (`event_callback`) carrying `event`, as JSON."""
+        envelope = {
+            "token": "deprecated-verification-token", "team_id": team_id, "api_app_id": "A0PATROL",
+            "event": {"event_ts": f"{time.time():.6f}", **event}, "type": "event_callback",
+            "event_id": "Ev" + secrets.token_hex(5).upper(), "event_time": int(time.time()),
+            "authorizations": [{"team_id": team_id, "user_id": "U0PATROL", "is_bot": True}],
+        }
+        return self.post(json.dumps(envelope), content_type="application/json", **signing)
 
     def ask(self, text: str, *, team_id: str, answers: Receiver, **options: object) -> dict:
         """A command answered later: its ack must be empty; the answer is what reaches `answers`."""
@@ -236,11 +328,12 @@ class SlackRequests:
                          answers)
 
     def post(self, body: str, *, timestamp: int | None = None, signature: str | None = None,
-             path: str = "/slack/events") -> requests.Response:
+             path: str = "/slack/events", content_type: str = "application/x-www-form-urlencoded",
+             ) -> requests.Response:
         """POST `body` signed at `timestamp` (now by default), or with the `signature` given."""
         stamp = str(int(time.time()) if timestamp is None else timestamp)
         headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Type": content_type,
             "X-Slack-Request-Timestamp": stamp,
             "X-Slack-Signature": signature or self.verifier.generate_signature(timestamp=stamp, body=body),
         }

@@ -27,12 +27,18 @@ def test_api_url_follows_public_url():
         ("PATROL_WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8,intranet", "'intranet'"),
         ("PATROL_WEBHOOK_RETRY_SCHEDULE", "5,later", "comma-separated"),
         ("PATROL_WEBHOOK_RETRY_SCHEDULE", "5,-1", "0 seconds or more"),
+        ("SLACK_APP_TOKEN", "xoxb-a-bot-token", "app-level token"),
     ],
 )
 def test_bad_values_name_the_variable(name, value, says):
     with pytest.raises(ConfigError) as caught:
         from_env({name: value})
     assert name in str(caught.value) and says in str(caught.value)
+
+
+def test_an_app_level_token_turns_on_socket_mode():
+    assert from_env({"SLACK_APP_TOKEN": "xapp-1-A0-1-abc"})["SLACK_APP_TOKEN"] == "xapp-1-A0-1-abc"
+    assert from_env({})["SLACK_APP_TOKEN"] is None
 
 
 def test_quotas_and_rates_are_finite_by_default_and_zero_only_when_set():

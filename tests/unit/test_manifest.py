@@ -54,6 +54,26 @@ def test_patrol_slack_manifest_fills_in_the_urls(validator):
     assert printed["features"]["slash_commands"][0]["url"] == "https://patrol.acme.test/slack/events"
     assert printed["settings"]["interactivity"]["request_url"] == "https://patrol.acme.test/slack/events"
     assert printed["oauth_config"]["redirect_urls"] == ["https://patrol.acme.test/slack/oauth_redirect"]
+    assert printed["settings"]["event_subscriptions"]["request_url"] == "https://patrol.acme.test/slack/events"
+    assert printed["features"]["unfurl_domains"] == ["patrol.acme.test"]
+
+
+def test_the_manifest_subscribes_to_the_events_the_app_listens_for(manifest):
+    events = manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert set(events) == {"app_home_opened", "link_shared", "app_uninstalled", "tokens_revoked"}
+    assert {"chat:write", "links:read", "links:write"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_the_socket_mode_manifest_has_no_request_urls_and_validates(validator):
+    result = CliRunner().invoke(cli.slack, ["manifest", "--url", "https://patrol.acme.test", "--socket-mode"])
+
+    assert result.exit_code == 0, result.output
+    printed = yaml.safe_load(result.output)
+    assert list(validator.iter_errors(printed)) == []
+    assert printed["settings"]["socket_mode_enabled"] is True
+    assert "request_url" not in printed["settings"]["event_subscriptions"]
+    assert "url" not in printed["features"]["slash_commands"][0]
 
 
 def test_patrol_slack_manifest_refuses_an_address_slack_cannot_call():

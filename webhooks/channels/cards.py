@@ -1,0 +1,31 @@
+"""The messages a channel gets beyond the Incoming Webhook designs: the scan's
+card with its few new issues listed in it."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+
+from webhooks.slack import blocks, limits, severity
+from webhooks.slack.issues import TEMPLATE as ISSUES_TEMPLATE
+from webhooks.slack.issues import issue_facts
+from webhooks.slack.wording import Wording
+
+
+@cache
+def _wording() -> Wording:
+    return Wording()
+
+
+def with_issues(message: Mapping, issues: Sequence[Mapping]) -> dict:
+    """`message` with one line per issue before its buttons (none: `message` as it is)."""
+    if not issues:
+        return dict(message)
+    rows = [blocks.divider().to_dict()] + [
+        blocks.section(_wording()(ISSUES_TEMPLATE, "issue", **issue_facts(issue))).to_dict()
+        for issue in severity.worst_first(issues)
+    ]
+    body = list(message["blocks"])
+    at = next((index for index, block in enumerate(body) if block.get("type") == "actions"), len(body))
+    combined = {**message, "blocks": body[:at] + rows + body[at:]}
+    limits.assert_within_limits(combined)
+    return combined

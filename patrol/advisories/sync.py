@@ -23,7 +23,7 @@ from urllib.parse import quote
 from sqlalchemy import distinct, func, select, text
 
 from patrol.advisories import importer, rescans, sources
-from patrol.advisories.feed_names import feed_name
+from patrol.advisories.feed_names import FEED_PREFIX, feed_name  # noqa: F401 - FEED_PREFIX: read as sync.FEED_PREFIX
 from patrol.advisories.records import parse_time
 from patrol.advisories.settings import SyncSettings
 from patrol.db import Database

@@ -1,16 +1,12 @@
 """Plugs the Slack app into a Patrol app (entry point `patrol.extensions`)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
 from bot import app as bolt_app
-from bot import cli, routes, web_panel
+from bot import cli, links, routes, web_panel
 from bot.socket_mode import SocketMode
-from patrol import background, banners, migrate
-
-HERE = Path(__file__).parent
+from patrol import account_removal, background, banners, migrate, resources
 
 
 def init_app(app: Flask) -> None:
@@ -22,8 +18,9 @@ def init_app(app: Flask) -> None:
     """
     import bot.models  # noqa: F401 - registers the tables
 
-    migrate.add_versions(app, HERE / "migrations")
+    migrate.add_versions(app, resources.path("bot", "migrations"))
     app.cli.add_command(cli.slack)
+    account_removal.on_delete(app, links.forget_account)
     web_panel.register(app)
     config = app.config
     if not (config.get("SLACK_SIGNING_SECRET") or config.get("SLACK_APP_TOKEN")):

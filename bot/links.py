@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import WorkspaceLink
+from bot.models import SLACK_SDK_TABLES, WorkspaceLink
 from bot.sealing import Sealer
 from patrol import credentials
 from patrol.clock import now
@@ -62,6 +62,19 @@ def unlink(session: Session, team_id: str) -> WorkspaceLink:
     session.delete(row)
     session.flush()
     return row
+
+
+def forget_account(session: Session, account: Account) -> None:
+    """Before `account` is deleted: the Slack tokens of the workspaces linked to it.
+
+    The links themselves go with the account (foreign key); slack-sdk's
+    installation rows are keyed by workspace, not account, so they are removed here.
+    """
+    teams = select(WorkspaceLink.team_id).where(WorkspaceLink.account_id == account.id)
+    for table in SLACK_SDK_TABLES:
+        if "team_id" not in table.c:
+            continue  # OAuth states belong to no workspace yet
+        session.execute(table.delete().where(table.c.team_id.in_(teams)))
 
 
 def disconnect(session: Session, team_id: str) -> WorkspaceLink | None:

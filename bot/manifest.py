@@ -1,16 +1,16 @@
-"""The Slack app manifest (manifest.yml at the top of the repository), with a
+"""The Slack app manifest (bot/manifest.yml, shipped as package data), with a
 deployment's request URLs filled in."""
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
 from bot.oauth import REDIRECT_PATH
 from bot.routes import EVENTS_PATH
+from patrol import resources
 
-MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
+MANIFEST = resources.path("bot", "manifest.yml")
 
 
 class BadUrl(ValueError):

@@ -26,7 +26,7 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 AFTER_INSTALL = "/api-settings"
 ACCOUNT = "patrol_account_id"  # where the install view puts the signed-in account
-# What the app asks for, and all it asks for (manifest.yml lists the same).
+# What the app asks for, and all it asks for (bot/manifest.yml lists the same).
 SCOPES = ("commands", "chat:write", "incoming-webhook", "links:read", "links:write")
 STATE_LIFETIME = 600
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, entry_points, version
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -12,8 +11,6 @@ try:
 except PackageNotFoundError:  # running from a checkout that was not installed
     __version__ = "0.0.0"
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Patrol app: core API, then every installed extension.
@@ -22,17 +19,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Extensions register under the `patrol.extensions` entry point group; the
     core never imports them, which keeps the dependency pointing one way.
     """
-    from patrol import api, cli, config as settings, db, health, input_guard, metrics
+    from patrol import api, cli, config as settings, db, health, input_guard, metrics, resources
     from patrol.advisories import schedule
     from patrol.accesslog import AccessLog
     from patrol.exploits import schedule as exploit_schedule
     from patrol.scanning import workers
     from patrol.transactions import PatrolFlask
 
-    app = PatrolFlask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
-    app.config.update(settings.from_env())
-    app.config.update(config or {})
+    wanted = {**settings.from_env(), **(config or {})}
+    app = PatrolFlask(__name__, instance_path=wanted["INSTANCE_PATH"], instance_relative_config=True,
+                      template_folder=str(resources.templates()))
+    app.config.update(wanted)
     app.config["PATROL_VERSION"] = __version__
+    _trust_proxies(app, app.config.get("TRUSTED_PROXIES", 0))
     db.init_app(app)
     input_guard.init_app(app)
     api.init_app(app)
@@ -45,6 +44,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _load_extensions(app)
     app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+def _trust_proxies(app: Flask, hops: int) -> None:
+    """Behind `hops` reverse proxies, take the client's address and scheme from their
+    X-Forwarded-* headers; with none (the default) those headers are anyone's to forge."""
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _load_extensions(app: Flask) -> None:

@@ -14,6 +14,7 @@ from patrol.models import Account
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
+FIRST_LABEL = "first key"
 
 
 def normalise_email(email: str) -> str:
@@ -27,6 +28,13 @@ def create(
     session: Session, email: str, password: str | None = None
 ) -> tuple[Account, credentials.IssuedCredential]:
     """A new account with its first API credential."""
+    account = add(session, email, password)
+    return account, credentials.issue(session, account, label=FIRST_LABEL)
+
+
+def add(session: Session, email: str, password: str | None = None) -> Account:
+    """A new account without API credentials; AlreadyExists when the email has one
+    (only after the password is hashed, so both answers take as long)."""
     account = Account(email=normalise_email(email))
     if password is not None:
         set_password(account, password)
@@ -35,7 +43,7 @@ def create(
             session.add(account)
     except IntegrityError as exc:
         raise AlreadyExists(f"An account for {account.email} already exists.") from exc
-    return account, credentials.issue(session, account, label="first key")
+    return account
 
 
 def set_password(account: Account, password: str) -> None:

@@ -1,7 +1,7 @@
 """Configuration: the only module that reads the environment.
 
 Every setting has a safe default so that `patrol serve --demo` runs with
-nothing set. Names follow the contract (`../shared/spec/api.md`).
+nothing set. Names follow the contract (`docs/api.md`).
 """
 from __future__ import annotations
 
@@ -91,6 +91,7 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     public_url = env.get("PATROL_PUBLIC_URL", "").rstrip("/") or None
     return {
         "DATABASE_URL": env.get("PATROL_DATABASE_URL") or None,
+        "INSTANCE_PATH": os.path.abspath(env["PATROL_INSTANCE_PATH"]) if env.get("PATROL_INSTANCE_PATH") else None,
         "SECRET_KEY": env.get("PATROL_SECRET_KEY") or None,
         "PUBLIC_URL": public_url,
         "API_URL": env.get("PATROL_API_URL") or (public_url + "/api" if public_url else None),
@@ -111,11 +112,15 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "WEBHOOK_CONNECT_TIMEOUT": _float(env, "PATROL_WEBHOOK_CONNECT_TIMEOUT", 5.0),
         "WEBHOOK_TIMEOUT": _float(env, "PATROL_WEBHOOK_TIMEOUT", 15.0),
         "WEBHOOK_RETRY_SCHEDULE": _seconds_list(env, "PATROL_WEBHOOK_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE),
-        "WEBHOOK_WORKERS": _int(env, "PATROL_WEBHOOK_WORKERS", 8),
+        "WEBHOOK_WORKERS": _int(env, "PATROL_WEBHOOK_WORKERS", 64),
+        "WEBHOOK_CLAIM_BATCH": _int(env, "PATROL_WEBHOOK_CLAIM_BATCH", 200),
         "WEBHOOK_POLL_INTERVAL": _float(env, "PATROL_WEBHOOK_POLL_INTERVAL", 1.0),
         "WEBHOOK_MAX_SLOTS_PER_WEBHOOK": _int(env, "PATROL_WEBHOOK_MAX_SLOTS_PER_WEBHOOK", 2),
         "WEBHOOK_DISABLE_AFTER": _int(env, "PATROL_WEBHOOK_DISABLE_AFTER", 5 * 86400),
         "RETENTION_DAYS": _int(env, "PATROL_RETENTION_DAYS", 30),
+        "TRUSTED_PROXIES": _int(env, "PATROL_TRUSTED_PROXIES", 0),
+        "SESSION_IDLE_TIMEOUT": _int(env, "PATROL_SESSION_IDLE_TIMEOUT", 7 * 86400),
+        "SESSION_MAX_AGE": _int(env, "PATROL_SESSION_MAX_AGE", 30 * 86400),
         "SLACK_SIGNING_SECRET": env.get("SLACK_SIGNING_SECRET") or None,
         "SLACK_BOT_TOKEN": env.get("SLACK_BOT_TOKEN") or None,
         "SLACK_APP_TOKEN": _app_token(env),

@@ -32,9 +32,13 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def default_url(instance_path: str) -> str:
+SQLITE_FILE = "patrol.sqlite3"
+
+
+def default_url(instance_path: str, file_name: str = SQLITE_FILE) -> str:
+    """A SQLite file in the instance folder (the demo keeps its own file there)."""
     Path(instance_path).mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{Path(instance_path) / 'patrol.sqlite3'}"
+    return f"sqlite:///{Path(instance_path) / file_name}"
 
 
 def normalise_url(url: str) -> str:
@@ -127,7 +131,7 @@ class Database:
 
 
 def init_app(app: Flask) -> None:
-    url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
+    url = app.config.get("DATABASE_URL") or default_url(app.instance_path, app.config.get("SQLITE_FILE", SQLITE_FILE))
     app.config["DATABASE_URL"] = url
     app.extensions["patrol.db"] = Database(url)
     app.teardown_appcontext(_close_request_session)

@@ -20,6 +20,9 @@ from prometheus_client import (
 from prometheus_client.registry import Collector
 from flask import Blueprint, Flask, Response, current_app
 
+from patrol.db import get_db
+from patrol.feeds.telemetry import FeedAgeCollector
+
 EXTENSION_KEY = "patrol.metrics"
 
 SCANS = Counter("patrol_scans", "Scans run to their end, by outcome.", ["outcome"], registry=None)
@@ -36,6 +39,7 @@ def init_app(app: Flask) -> None:
     registry = CollectorRegistry(auto_describe=True)
     for collector in _PROCESS_COLLECTORS:
         registry.register(collector)
+    registry.register(FeedAgeCollector(get_db(app)))
     app.extensions[EXTENSION_KEY] = registry
     app.register_blueprint(bp)
 

@@ -7,9 +7,10 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask
 
+from patrol import resources
 from patrol.db import get_db
 
-CORE_VERSIONS = Path(__file__).parent / "migrations" / "versions"
+SCRIPTS = resources.path("patrol", "migrations")
 
 
 def add_versions(app: Flask, folder: Path) -> None:
@@ -19,8 +20,8 @@ def add_versions(app: Flask, folder: Path) -> None:
 
 def _config(app: Flask) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    folders = [CORE_VERSIONS, *app.extensions.get("patrol.migrations", [])]
+    config.set_main_option("script_location", str(SCRIPTS))
+    folders = [SCRIPTS / "versions", *app.extensions.get("patrol.migrations", [])]
     config.set_main_option("version_locations", " ".join(str(f) for f in folders))
     config.set_main_option("path_separator", "space")
     return config

@@ -1,26 +1,26 @@
 """Who is signed in to the web pages: the one fact the web app, the Slack
-install flow and anything else with pages share. The web package owns the
-forms that put an account here; others only read it."""
+install flow and anything else with pages share.
+
+The web package owns sign-in (its forms and its server-side sessions) and
+registers how to find the signed-in account here; others only ask, so the
+core and the other extensions never import it. Without it nobody is signed in.
+"""
 from __future__ import annotations
 
-from flask import session as cookie
+from collections.abc import Callable
 
-from patrol import db
+from flask import Flask, current_app
+
 from patrol.models import Account
 
-SESSION_KEY = "account_id"
+EXTENSION = "patrol.signin"
 
 
-def sign_in(account: Account) -> None:
-    cookie.clear()
-    cookie[SESSION_KEY] = account.id
-    cookie.permanent = True
-
-
-def sign_out() -> None:
-    cookie.clear()
+def provide(app: Flask, find: Callable[[], Account | None]) -> None:
+    """Called by the extension that keeps sessions: `find` answers for the current request."""
+    app.extensions[EXTENSION] = find
 
 
 def current_account() -> Account | None:
-    account_id = cookie.get(SESSION_KEY)
-    return db.session().get(Account, account_id) if account_id is not None else None
+    find = current_app.extensions.get(EXTENSION)
+    return find() if find is not None else None

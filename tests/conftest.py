@@ -6,16 +6,12 @@ database when PATROL_DATABASE_URL points at one (.ci/run does both).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from patrol import accounts, config, create_app, servers
 from patrol.db import get_db
 from tests.support import databases
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(scope="session")

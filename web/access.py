@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask import g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from patrol import signin
+from web import sessions
 from patrol.models import Account
 
 
 def require_account() -> Response | None:
     """`before_request` for signed-in pages: sets the account, or sends to /signin."""
-    account = signin.current_account()
+    account = sessions.current_account()
     if account is None:
         return redirect(url_for("web.auth.sign_in", next=request.full_path.rstrip("?")))
     g.web_account = account
@@ -20,10 +20,3 @@ def require_account() -> Response | None:
 def account() -> Account:
     return g.web_account
 
-
-def local_path(target: str | None, default: str) -> str:
-    """`target` when it is a path on this site, else `default`: a `next=` must not
-    send someone to another site after they sign in."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    return target

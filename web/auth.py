@@ -1,8 +1,4 @@
-"""Register, sign in, sign out, and set a password with an API key.
-
-Accounts made with `patrol account create` have no password; their API key
-and secret prove who they are, so /set-password lets them choose one.
-"""
+"""Register, sign in and sign out (passwords are set and changed in web.passwords)."""
 from __future__ import annotations
 
 from functools import cache
@@ -10,82 +6,68 @@ from functools import cache
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from patrol import accounts, credentials, db, signin
+from patrol import accounts, db
 from patrol.errors import AlreadyExists, Invalid, NotFound
 from patrol.models import Account
-from web import api_page, signin_limits
-from web.access import local_path
+from web import sessions, signin_limits
+from web.redirects import local_path
 
 bp = Blueprint("auth", __name__)
+# The same words whether or not the email already had an account (see register).
+REGISTERED = ("Thanks. If that email had no account, it has one now: sign in with it and the password you chose, "
+              "then create an API key on the API page.")
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    """Make an account, and answer the same way when the email already has one.
+
+    With no mail to confirm an address, registering never signs in: a taken
+    email gets the same redirect, message and timing (the password is hashed
+    either way), its account is untouched, and signing in with the new
+    password fails just as any wrong password does."""
     if request.method == "GET":
         return render_template("web/register.html", email="", errors={})
     email, password = request.form.get("email", ""), request.form.get("password", "")
     session = db.session()
     try:
-        account, issued = accounts.create(session, email, password)
+        accounts.add(session, email, password)
     except Invalid as exc:
         return render_template("web/register.html", email=email, errors=exc.fields or {}), 422
-    except AlreadyExists as exc:
-        return render_template("web/register.html", email=email, errors={"email": exc.message}), 422
+    except AlreadyExists:
+        pass  # answered exactly like a new account: the page must not tell who has one
     session.commit()
-    signin.sign_in(account)
-    flash("Welcome to Patrol. Your first API key is below; keep its secret now.", "info")
-    return api_page.render(account, issued=issued)
+    flash(REGISTERED, "info")
+    return redirect(url_for(".sign_in"))
 
 
 @bp.route("/signin", methods=["GET", "POST"])
 def sign_in():
     target = local_path(request.values.get("next"), url_for("web.servers.dashboard"))
     if request.method == "GET":
-        if signin.current_account() is not None:
+        if sessions.current_account() is not None:
             return redirect(target)
         return render_template("web/signin.html", email="", next=target, failed=False)
     email, password = request.form.get("email", ""), request.form.get("password", "")
-    session, address = db.session(), request.remote_addr or "unknown"
-    signin_limits.check(session, email, address)
+    session, address = db.session(), signin_limits.client_address()
+    signin_limits.check(session, email, address, known=sessions.knows(email))
     account = _verified(email, password)
     if account is None:
         signin_limits.record_failure(session, email, address)
         session.commit()
         return render_template("web/signin.html", email=email, next=target, failed=True), 401
-    signin_limits.forget(session, email)
+    signin_limits.forget(session, email, address)
+    sessions.start(account)
     session.commit()
-    signin.sign_in(account)
     return redirect(target)
 
 
 @bp.post("/signout")
 def sign_out():
-    signin.sign_out()
+    sessions.end()
+    db.session().commit()
     flash("You are signed out.", "info")
     return redirect(url_for(".sign_in"))
-
-
-@bp.route("/set-password", methods=["GET", "POST"])
-def set_password():
-    if request.method == "GET":
-        return render_template("web/set_password.html", key="", errors={})
-    key, password = request.form.get("key", "").strip(), request.form.get("password", "")
-    session, address = db.session(), request.remote_addr or "unknown"
-    signin_limits.check(session, None, address)
-    account = credentials.authenticate(session, key, request.form.get("secret", "").strip())
-    if account is None:
-        signin_limits.record_failure(session, None, address)
-        session.commit()
-        errors = {"secret": "That API key and secret do not match a live credential."}
-        return render_template("web/set_password.html", key=key, errors=errors), 401
-    try:
-        accounts.set_password(account, password)
-    except Invalid as exc:
-        return render_template("web/set_password.html", key=key, errors=exc.fields or {}), 422
-    session.commit()
-    signin.sign_in(account)
-    flash(f"Your password is set. You are signed in as {account.email}.", "info")
-    return redirect(url_for("web.servers.dashboard"))
 
 
 def _verified(email: str, password: str) -> Account | None:

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
+from sqlalchemy.orm import Session
 
 from patrol import db, servers
 from patrol.advisories import status
 from patrol.advisories.settings import SyncSettings
 from patrol.errors import AlreadyScanning
+from patrol.models import Server
 from patrol.scanning import jobs
-from web import access, overview, rendering
+from web import access, overview, paging, rendering
+from web.redirects import local_path
 
 bp = Blueprint("servers", __name__)
 bp.before_request(access.require_account)
@@ -18,11 +21,13 @@ bp.before_request(access.require_account)
 def dashboard():
     session = db.session()
     shown = overview.dashboard(session, servers.listing(session, access.account()))
+    return rendering.live("web/dashboard.html", "web/_server_table.html", shown, _advisory_age, servers=shown)
+
+
+def _advisory_age() -> dict:
+    """How fresh the advisories of the ecosystems in use are: shown on the whole page, not in its live part."""
     advisories = [row for row in status.report(db.get_db(), SyncSettings.from_config(current_app.config)) if row.in_use]
-    return rendering.live(
-        "web/dashboard.html", "web/_server_table.html", shown,
-        servers=shown, advisories=advisories, stale=[row for row in advisories if row.stale],
-    )
+    return {"advisories": advisories, "stale": [row for row in advisories if row.stale]}
 
 
 @bp.get("/servers/<int:server_id>")
@@ -30,11 +35,17 @@ def server(server_id: int):
     session = db.session()
     row = servers.get(session, access.account(), server_id)
     shown = overview.dashboard(session, [row])[0]
-    issues, scans = overview.open_issues(session, row), overview.recent_scans(session, row)
-    return rendering.live(
-        "web/server.html", "web/_server_live.html", {"server": shown, "issues": issues, "scans": scans},
-        server=shown, issues=issues, scans=scans, buckets=overview.buckets(row),
-    )
+    issue_page = paging.requested("issues", sum(shown["by_severity"].values()), overview.ISSUES_PER_PAGE)
+    live = {"server": shown, "issues": overview.open_issues(session, row, issue_page), "issue_page": issue_page,
+            "scans": overview.recent_scans(session, row)}
+    return rendering.live("web/server.html", "web/_server_live.html", live, lambda: _software(session, row), **live)
+
+
+def _software(session: Session, row: Server) -> dict:
+    """The server page's software section: its buckets, and one page of what they hold."""
+    buckets = overview.buckets(session, row)
+    page = paging.requested("software", sum(bucket["count"] for bucket in buckets), overview.SOFTWARE_PER_PAGE)
+    return {"buckets": buckets, "software": overview.software(session, row, page), "software_page": page}
 
 
 @bp.post("/servers/<int:server_id>/scan")
@@ -48,5 +59,5 @@ def scan(server_id: int):
     else:
         session.commit()
         flash(f"A scan of {row.name} started; this page updates when it ends.", "info")
-    back = access.local_path(request.form.get("next"), url_for(".dashboard"))
+    back = local_path(request.form.get("next"), url_for(".dashboard"))
     return redirect(back)

@@ -28,8 +28,9 @@ def not_found(_exc: Exception):  # noqa: ANN201
 
 
 def too_many(exc: TooManyFailures):  # noqa: ANN201
-    body, status = _page(429, "Too many attempts", exc.message, retry_at=exc.retry_at)
-    return body, status, {"Retry-After": str(exc.retry_after_seconds())}
+    seconds = exc.retry_after_seconds()
+    body, status = _page(429, "Too many attempts", exc.message, retry_in=seconds)
+    return body, status, {"Retry-After": str(seconds)}
 
 
 def patrol_error(exc: PatrolError):  # noqa: ANN201

@@ -1,22 +1,21 @@
 """Plugs the web pages into a Patrol app (entry point `patrol.extensions`)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from patrol import migrate
-
-HERE = Path(__file__).parent
+from patrol import account_removal, migrate, resources, signin
 
 
 def init_app(app: Flask) -> None:
-    import web.models  # noqa: F401 - registers the table
+    import web.models  # noqa: F401 - registers the tables
+    from web import sessions, signin_limits
     from web.blueprint import bp
 
-    migrate.add_versions(app, HERE / "migrations")
+    migrate.add_versions(app, resources.path("web", "migrations"))
+    account_removal.on_delete(app, signin_limits.forget_account)
     _configure_cookies(app)
+    signin.provide(app, sessions.current_account)
     # Only the web blueprint checks tokens (security.check_csrf): the API and
     # Slack routes authenticate every request in their own way.
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
@@ -34,4 +33,6 @@ def _configure_cookies(app: Flask) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=(app.config.get("PUBLIC_URL") or "").startswith("https://"),
+        # The cookie outlives no session; the server decides when a session ends.
+        PERMANENT_SESSION_LIFETIME=app.config["SESSION_MAX_AGE"],
     )

@@ -1,9 +1,9 @@
-"""The web pages' own table: failed sign-ins, counted to slow down guessing."""
+"""The web pages' own tables: sign-in sessions, and failed sign-ins counted to slow down guessing."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from patrol.clock import now
@@ -25,3 +25,16 @@ class SignInFailure(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(45))
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+
+
+class WebSession(Base):
+    """One signed-in browser. Its cookie holds a random token; only the token's
+    SHA-256 is stored, so a copy of this table opens no session."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)

@@ -3,16 +3,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from patrol import serialize
-from patrol.advisories.severity import LEVELS, rank
+from patrol.advisories.severity import LEVELS
 from patrol.clock import now
 from patrol.inventory.buckets import is_live
-from patrol.models import Issue, Scan, Server
+from patrol.models import Advisory, Bucket, Issue, Scan, Server, Software
+from web.paging import Page
 
 RECENT_SCANS = 10
+ISSUES_PER_PAGE = 100
+SOFTWARE_PER_PAGE = 200
+# Most severe first, in SQL, so that a page of issues is read without the rest.
+SEVERITY_ORDER = case({level: index for index, level in enumerate(LEVELS)}, value=Issue.severity, else_=len(LEVELS))
 
 
 def open_by_severity(session: Session, server_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -37,20 +42,36 @@ def dashboard(session: Session, servers: list[Server]) -> list[dict]:
     return shown
 
 
-def open_issues(session: Session, server: Server) -> list[dict]:
-    rows = session.scalars(select(Issue).where(Issue.server_id == server.id, Issue.resolved_at.is_(None)))
-    issues = [serialize.issue(row) for row in rows.unique()]
-    return sorted(issues, key=lambda i: (rank(i["advisory"]["severity"]), i["software"]["name"], i["advisory"]["id"]))
+def open_issues(session: Session, server: Server, page: Page) -> list[dict]:
+    """One page of the server's open issues, most severe first."""
+    rows = session.scalars(
+        select(Issue).join(Advisory, Issue.advisory_id == Advisory.id)
+        .where(Issue.server_id == server.id, Issue.resolved_at.is_(None))
+        .order_by(SEVERITY_ORDER, Issue.software_name, Advisory.osv_id, Issue.id)
+        .offset(page.offset).limit(page.size)
+    )
+    return [serialize.issue(row) for row in rows.unique()]
 
 
-def buckets(server: Server) -> list[dict]:
-    """Each bucket with its software, and whether it still counts (an expired one does not)."""
+def buckets(session: Session, server: Server) -> list[dict]:
+    """Each bucket with how much software it holds, and whether it still counts (an expired one does not)."""
     moment = now()
-    return [
-        {**serialize.bucket(bucket), "live": is_live(bucket, moment),
-         "items": [serialize.software(item, bucket.key) for item in bucket.software]}
-        for bucket in sorted(server.buckets, key=lambda b: b.key)
-    ]
+    rows = session.execute(
+        select(Bucket, func.count(Software.id)).outerjoin(Software, Software.bucket_id == Bucket.id)
+        .where(Bucket.server_id == server.id).group_by(Bucket.id).order_by(Bucket.key)
+    )
+    return [{"key": bucket.key, "count": count, "live": is_live(bucket, moment), "expires_at": bucket.expires_at,
+             "updated_at": bucket.updated_at} for bucket, count in rows]
+
+
+def software(session: Session, server: Server, page: Page) -> list[dict]:
+    """One page of the server's software, by bucket and then as pushed."""
+    rows = session.execute(
+        select(Software, Bucket.key).join(Bucket, Software.bucket_id == Bucket.id)
+        .where(Software.server_id == server.id).order_by(Bucket.key, Software.id)
+        .offset(page.offset).limit(page.size)
+    )
+    return [serialize.software(item, key) for item, key in rows]
 
 
 def recent_scans(session: Session, server: Server) -> list[dict]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -14,18 +15,27 @@ VERSION_HEADER = "X-Live-Version"
 UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
 
 
-def live(template: str, region: str, state: Any, **context: Any):  # noqa: ANN201 - a Flask answer
+def live(template: str, region: str, state: Any, page_only: Callable[[], dict] | None = None,
+         **context: Any):  # noqa: ANN201 - a Flask answer
     """The whole page, or only its live region when the page's script asks (`?partial=1`).
 
     `state` is the data the region shows; its digest (the region's
-    `data-live-version`, and the partial's `X-Live-Version` header) tells the
-    script whether anything changed, so an unchanged region is never redrawn
-    under the reader.
+    `data-live-version`, the partial's `X-Live-Version` header and its ETag)
+    tells whether anything changed: the script sends it back in If-None-Match
+    and an unchanged region is answered with an empty 304, never re-rendered.
+    `page_only` gives what only the whole page needs (read only for it).
     """
     version = digest(state)
     if request.args.get(PARTIAL):
-        return render_template(region, **context), 200, {VERSION_HEADER: version}
-    return render_template(template, live_version=version, **context)
+        return _region(region, version, context)
+    return render_template(template, live_version=version, **context, **(page_only() if page_only else {}))
+
+
+def _region(region: str, version: str, context: dict):  # noqa: ANN202 - a Flask answer
+    headers = {VERSION_HEADER: version, "ETag": f'"{version}"', "Cache-Control": "no-cache"}
+    if request.if_none_match.contains(version):
+        return "", 304, headers
+    return render_template(region, **context), 200, headers
 
 
 def digest(state: Any) -> str:

@@ -14,6 +14,8 @@ CSP = "; ".join([
     "base-uri 'none'",
     "form-action 'self'",
 ])
+# A year, and only this host: other hosts of the domain may not speak https.
+HSTS = "max-age=31536000"
 
 
 def check_csrf() -> None:
@@ -41,4 +43,11 @@ def add_headers(response: Response) -> Response:
     headers["Referrer-Policy"] = "no-referrer" if g.get("no_referrer") else "strict-origin"
     if g.get("no_store"):
         headers["Cache-Control"] = "no-store"
+    if _served_over_https():
+        headers["Strict-Transport-Security"] = HSTS
     return response
+
+
+def _served_over_https() -> bool:
+    """Whether the configured public address is https (the app itself may sit behind a TLS proxy)."""
+    return (current_app.config.get("PUBLIC_URL") or "").startswith("https://")

@@ -1,26 +1,58 @@
-"""A limit on failed sign-ins, per email and per client address.
+"""Growing delays after failed sign-ins, per account and per client address.
 
-Counted in the database, so every process serving the pages shares one
-count. An address gets more tries than an email because many people may
-sit behind one office NAT, while one account has one owner.
+There is no lockout: each rule makes an attempt wait after its last failure,
+the wait doubling with every failure past a few free ones, up to a cap.
+While any rule says wait, the attempt is refused (429 with Retry-After)
+without looking at the password, so waiting out the delay is the only way
+to try one more.
+
+- per email *and* address: one address guessing one account's password;
+- per address: one address trying many accounts;
+- per account, only when its failures come from several addresses (a
+  spread-out guess) and never for a browser that signed in to it before.
+
+So someone hammering an email from their address slows only themselves:
+the owner, from another address, signs in at once; from a browser that has
+signed in before, even a spread-out attack does not slow them. Failures are
+counted in the database, so every process serving the pages shares them.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from flask import request
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from patrol.clock import now
 from patrol.errors import PatrolError
+from patrol.models import Account
 from web.models import SignInFailure
 
-WINDOW = timedelta(minutes=15)
-PER_EMAIL = 5
-PER_ADDRESS = 20
+WINDOW = timedelta(hours=1)
+FIRST_WAIT = timedelta(seconds=1)
+SPREAD = 3  # addresses failing one account that make it a spread-out guess
 MAX_EMAIL = 254
 MAX_ADDRESS = 45
+
+
+@dataclass(frozen=True)
+class Rule:
+    free: int  # failures within WINDOW before the first wait
+    cap: timedelta  # the longest wait
+
+    def retry_at(self, failures: int, last: datetime | None) -> datetime | None:
+        if last is None or failures < self.free:
+            return None
+        doublings = min(failures - self.free, 20)
+        return last + min(self.cap, FIRST_WAIT * 2**doublings)
+
+
+PER_EMAIL_AND_ADDRESS = Rule(free=3, cap=timedelta(minutes=15))
+PER_ADDRESS = Rule(free=10, cap=timedelta(minutes=15))
+PER_ACCOUNT = Rule(free=10, cap=timedelta(minutes=1))
 
 
 class TooManyFailures(PatrolError):
@@ -30,34 +62,53 @@ class TooManyFailures(PatrolError):
     status = 429
 
     def __init__(self, retry_at: datetime) -> None:
-        super().__init__("Too many failed sign-ins; try again later.")
+        super().__init__("Too many failed sign-ins from here; wait a little and try again.")
         self.retry_at = retry_at
 
     def retry_after_seconds(self) -> int:
         return max(1, math.ceil((self.retry_at - now()).total_seconds()))
 
 
-def check(session: Session, email: str | None, address: str) -> None:
-    """Raise TooManyFailures while this email or address is over its limit."""
+def client_address() -> str:
+    """Who is asking, as far as we can tell (behind trusted proxies, ProxyFix has set it)."""
+    return (request.remote_addr or "unknown")[:MAX_ADDRESS]
+
+
+def check(session: Session, email: str | None, address: str, *, known: bool = False) -> None:
+    """Raise TooManyFailures while any rule makes this attempt wait; `known` is a browser
+    that signed in to this email's account before."""
     moment = now()
-    limits = [(SignInFailure.address, address[:MAX_ADDRESS], PER_ADDRESS)]
+    waits = [at for rule, where in _rules(session, email, address, known, moment)
+             if (at := rule.retry_at(*_failures(session, where, moment))) is not None and at > moment]
+    if waits:
+        raise TooManyFailures(max(waits))
+
+
+def _rules(session: Session, email: str | None, address: str, known: bool,
+           moment: datetime) -> list[tuple[Rule, list[ColumnElement[bool]]]]:
+    by_address = SignInFailure.address == address[:MAX_ADDRESS]
+    rules = [(PER_ADDRESS, [by_address])]
     if email:
-        limits.append((SignInFailure.email, _key(email), PER_EMAIL))
-    blocked = [at for column, value, limit in limits
-               if (at := _blocked_until(session, column, value, limit, moment)) is not None]
-    if blocked:
-        raise TooManyFailures(max(blocked))
+        by_email = SignInFailure.email == _key(email)
+        rules.append((PER_EMAIL_AND_ADDRESS, [by_email, by_address]))
+        if not known and _addresses_failing(session, by_email, moment) >= SPREAD:
+            rules.append((PER_ACCOUNT, [by_email]))
+    return rules
 
 
-def _blocked_until(session: Session, column, value: str, limit: int, moment: datetime) -> datetime | None:  # noqa: ANN001
-    """When the oldest of the last `limit` failures leaves the window, if there are that many."""
-    recent = list(session.scalars(
-        select(SignInFailure.failed_at)
-        .where(column == value, SignInFailure.failed_at > moment - WINDOW)
-        .order_by(SignInFailure.failed_at.desc())
-        .limit(limit)
-    ))
-    return recent[-1] + WINDOW if len(recent) == limit else None
+def _failures(session: Session, where: list[ColumnElement[bool]], moment: datetime) -> tuple[int, datetime | None]:
+    """How many failures match `where` within the window, and when the last was."""
+    count, last = session.execute(
+        select(func.count(), func.max(SignInFailure.failed_at)).where(*where, SignInFailure.failed_at > moment - WINDOW)
+    ).one()
+    return count, last
+
+
+def _addresses_failing(session: Session, by_email: ColumnElement[bool], moment: datetime) -> int:
+    return session.scalar(
+        select(func.count(func.distinct(SignInFailure.address)))
+        .where(by_email, SignInFailure.failed_at > moment - WINDOW)
+    )
 
 
 def record_failure(session: Session, email: str | None, address: str) -> None:
@@ -68,9 +119,15 @@ def record_failure(session: Session, email: str | None, address: str) -> None:
     session.flush()
 
 
-def forget(session: Session, email: str) -> None:
-    """A successful sign-in clears its email's failures (not the address's)."""
-    session.execute(delete(SignInFailure).where(SignInFailure.email == _key(email)))
+def forget(session: Session, email: str, address: str) -> None:
+    """A successful sign-in clears its email's failures from its address (not others')."""
+    session.execute(delete(SignInFailure).where(SignInFailure.email == _key(email),
+                                                SignInFailure.address == address[:MAX_ADDRESS]))
+
+
+def forget_account(session: Session, account: Account) -> None:
+    """Before `account` is deleted: its email's failure records, from every address (they name it)."""
+    session.execute(delete(SignInFailure).where(SignInFailure.email == _key(account.email)))
 
 
 def _key(email: str) -> str:

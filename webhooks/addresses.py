@@ -181,7 +181,10 @@ class AddressPolicy:
             try:
                 self.check_ip(literal)
             except RefusedAddress as exc:
-                raise InvalidWebhookUrl(f"must not point to {exc.address} ({exc.reason} address)") from exc
+                raise InvalidWebhookUrl(
+                    f"must not point to {exc.address} ({exc.reason} address); to allow it, "
+                    "list its network in PATROL_WEBHOOK_ALLOWED_NETWORKS"
+                ) from exc
         return parsed
 
     def _allowed(self, address: IPAddress) -> bool:

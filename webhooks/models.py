@@ -54,12 +54,21 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        # Serves the claim query and keeps finished rows out of it.
+        # Serves the claim in due order; leased and finished rows are out of it,
+        # so a claim costs the same however deep the queue or long the log.
         Index(
-            "ix_deliveries_due",
+            "ix_deliveries_claim",
             "next_attempt_at",
-            sqlite_where=text("status IN ('pending', 'delivering')"),
-            postgresql_where=text("status IN ('pending', 'delivering')"),
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        # What is in flight per webhook, and leases that ran out.
+        Index(
+            "ix_deliveries_leased",
+            "webhook_id",
+            "lease_until",
+            sqlite_where=text("status = 'delivering'"),
+            postgresql_where=text("status = 'delivering'"),
         ),
         Index("ix_deliveries_webhook", "webhook_id", "created_at"),
         Index("ix_deliveries_event", "event_id", "webhook_id", unique=True),

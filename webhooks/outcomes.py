@@ -10,7 +10,7 @@ from webhooks import retry
 from webhooks.channels import answers as channel_answers
 from webhooks.models import FAILED, PENDING, SLACK, SLACK_CHANNEL, SUCCEEDED
 from webhooks.slack import answers
-from webhooks.transport import Result
+from webhooks.results import Result
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ class Uniform(Protocol):
 
 
 class Outcome(Protocol):
-    """What `classify` reads from a delivery attempt (`webhooks.transport.Result`)."""
+    """What `classify` reads from a delivery attempt (`webhooks.results.Result`)."""
 
     status: int | None
     error_kind: str | None

@@ -4,12 +4,11 @@ line per attempt.
 Per-process counters (attempts by outcome and kind, attempt latency, in
 flight) count what this process sent; the queue gauges are read from the
 database at scrape time, so every process reports the same shared truth.
-`observe_attempt` is the one call an engine makes per attempt; `instrument`
-wraps the current engine's `attempt` with it.
+`observe_attempt` is the one call the engine makes per attempt; the engine
+holds `IN_FLIGHT` up while it sends.
 """
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Iterator
 
@@ -43,20 +42,6 @@ IN_FLIGHT = Gauge("patrol_webhook_in_flight", "Deliveries this process is sendin
 def init_app(app: Flask) -> None:
     for collector in (ATTEMPTS, ATTEMPT_SECONDS, IN_FLIGHT, QueueCollector(get_db(app))):
         metrics.add_collector(app, collector)
-
-
-def instrument(engine) -> None:  # noqa: ANN001 - the engine of webhooks.engine
-    """Count and log every attempt the engine makes."""
-    attempt = engine.attempt
-
-    @functools.wraps(attempt)
-    def observed(item: Claimed) -> Finished:
-        with IN_FLIGHT.track_inprogress():
-            finished = attempt(item)
-        observe_attempt(finished)
-        return finished
-
-    engine.attempt = observed
 
 
 def observe_attempt(finished: Finished) -> None:

@@ -11,7 +11,7 @@ from functools import cache
 
 from slack_sdk.models.blocks import Block
 
-from patrol import TEMPLATES
+from patrol import resources
 from webhooks.slack import blocks, limits
 from webhooks.slack.issues import issue_facts
 from webhooks.slack.messages import Message, moment, one_line
@@ -22,7 +22,7 @@ __all__ = ["Message", "button_wording", "issue_facts", "facts_of_server", "packe
 
 @cache
 def _wording() -> Wording:
-    return Wording(TEMPLATES)
+    return Wording(resources.templates())
 
 
 @cache

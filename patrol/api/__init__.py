@@ -1,4 +1,4 @@
-"""The REST API under /api (the contract in shared/spec/api.md).
+"""The REST API under /api (the contract in docs/api.md).
 
 One blueprint per resource; each authenticates every request with a hook
 attached where the blueprint is defined (a blueprint is shared by every app

@@ -11,7 +11,9 @@ from pathlib import Path
 import yaml
 from flask import Blueprint, Flask, current_app, jsonify
 
-CORE = Path(__file__).with_name("openapi.yaml")
+from patrol import resources
+
+CORE = resources.path("patrol.api", "openapi.yaml")
 METHODS = frozenset({"get", "put", "post", "delete", "patch"})
 UNAUTHENTICATED = frozenset({"/openapi.json"})
 SHARED_ANSWERS = {

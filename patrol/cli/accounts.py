@@ -6,10 +6,12 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import func, select
 
-from patrol import accounts, credentials
+from patrol import account_removal, accounts, credentials
 from patrol.db import get_db
 from patrol.errors import PatrolError
+from patrol.models import Server
 
 
 @click.group()
@@ -47,6 +49,23 @@ def credentials_command(email: str, new: bool, revoke: str | None) -> None:
         for row in sorted(owner.credentials, key=lambda c: c.id):
             state = "revoked" if row.revoked_at else "active"
             click.echo(f"{row.key}  {state:8}  created {row.created_at:%Y-%m-%d %H:%M}Z  {row.label or ''}")
+
+
+@account.command(name="delete")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def delete_command(email: str, yes: bool) -> None:
+    """Delete an account and everything it owns: servers, scans, issues,
+    credentials, webhooks and their deliveries, Slack links."""
+    with _errors(), get_db(current_app).session() as session:
+        owner = accounts.by_email(session, email)
+        servers = session.scalar(select(func.count()).select_from(Server).where(Server.account_id == owner.id))
+        if not yes:
+            click.confirm(f"Delete {owner.email} and its {servers} server(s), with all their data? "
+                          "This cannot be undone.", abort=True)
+        account_removal.delete_account(current_app, session, owner)
+    click.echo(f"Deleted {email} and everything it owned.")
 
 
 def _print_credential(issued: credentials.IssuedCredential) -> None:

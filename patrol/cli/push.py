@@ -3,19 +3,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
 from patrol import collectors, config, pushclient
 from patrol.advisories.severity import LEVELS
 from patrol.cli import findings as output
+from patrol.cli.errors import OperationalError
 from patrol.collectors import host, reading
 
 
-class SkippedInStrictMode(click.ClickException):
+class SkippedInStrictMode(OperationalError):
     """--strict and something was skipped: exit code 2, one line."""
-
-    exit_code = 2
 
 
 class FindingsAtOrAbove(click.ClickException):
@@ -59,7 +59,7 @@ class Findings:
 @click.option("--sarif", "shape", flag_value="sarif", help="With --wait: print the findings as SARIF 2.1.0.")
 @click.option("--fail-on", type=click.Choice(LEVELS[:-1]),
               help="With --wait: exit 1 when an open, undismissed issue is this severe or worse.")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
 def push(server: str, bucket: str, scan: bool, format_name: str | None, sboms: tuple[str, ...],
          use_dpkg: bool, use_apk: bool, use_rpm: bool, os_release_path: str | None, strict: bool,
          wait: bool, wait_timeout: float, shape: str | None, fail_on: str | None,
@@ -80,11 +80,7 @@ def push(server: str, bucket: str, scan: bool, format_name: str | None, sboms: t
     findings = Findings(wait, wait_timeout, shape or "table", fail_on)
     if (shape or fail_on) and not wait:
         raise click.UsageError("--json, --sarif and --fail-on need --wait")
-    settings = config.collector_from_env()
-    missing = [name for name, value in (("PATROL_URL", settings["url"]), ("PATROL_KEY", settings["key"]),
-               ("PATROL_SECRET", settings["secret"])) if not value]
-    if missing:
-        raise click.UsageError(f"set {', '.join(missing)} first")
+    settings = _settings()
     if not (paths or sboms or use_dpkg or use_apk or use_rpm):
         raise click.UsageError("give at least one file, --sbom FILE, --dpkg, --apk or --rpm")
     try:
@@ -118,10 +114,26 @@ def _print_findings(client: pushclient.Client, server: str, result: pushclient.P
         raise FindingsAtOrAbove(f"{len(failing)} open issues at {level} or worse (--fail-on {level})")
 
 
+def _settings() -> dict[str, str]:
+    settings = config.collector_from_env()
+    missing = [name for name, value in (("PATROL_URL", settings["url"]), ("PATROL_KEY", settings["key"]),
+               ("PATROL_SECRET", settings["secret"])) if not value]
+    if missing:
+        raise OperationalError(f"set {', '.join(missing)} first")
+    url = settings["url"].rstrip("/")
+    if not urlsplit(url).path.endswith("/api"):
+        raise OperationalError(
+            f"PATROL_URL={url} does not end in /api, where Patrol's API is: try PATROL_URL={url}/api")
+    return settings
+
+
 def _collect(paths: tuple[str, ...], format_name: str | None, sboms: tuple[str, ...],
              host_lists: tuple[bool, bool, bool], os_release_path: str | None
              ) -> list[tuple[str, collectors.Collected]]:
     """(what was read, what it gave) for every input, in the order given."""
+    missing = [path for path in paths if not Path(path).is_file()]
+    if missing:
+        raise OperationalError(f"{missing[0]}: no such file")
     release = reading.read_text(Path(os_release_path)) if os_release_path else host.default_os_release()
     inputs = [(path, collectors.collect(path, os_release=release, format=format_name)) for path in paths]
     inputs += [(path, _sbom(path)) for path in sboms]

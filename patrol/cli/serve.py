@@ -1,15 +1,18 @@
 """`patrol serve`: the web app under waitress, with the background loops."""
 from __future__ import annotations
 
+import errno
 import secrets
 import signal
 
 import click
-from flask import current_app
-from flask.cli import with_appcontext
+from flask import Flask
 from waitress import create_server
+from waitress.server import BaseWSGIServer
 
-from patrol import background, banners, logformat, migrate
+from patrol import background, banners, config, logformat, migrate
+from patrol.cli.apps import build_app
+from patrol.cli.errors import OperationalError, hide_password
 from patrol.db import get_db
 
 
@@ -17,15 +20,15 @@ from patrol.db import get_db
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Request threads.")
-@click.option("--demo", is_flag=True, help="Load a demo account, server, advisories and scan.")
-@with_appcontext
+@click.option("--demo", is_flag=True,
+              help="Load a demo account, server, advisories and scan, in a database of its own.")
 def serve(host: str, port: int, threads: int, demo: bool) -> None:
     """Run Patrol: the web app, the API, scans, the scheduler and deliveries."""
-    app = current_app._get_current_object()  # noqa: SLF001 - waitress needs the real app
+    app = build_app(_demo_settings() if demo else None)
     logformat.configure(app.config["LOG_FORMAT"])
     _require_secret_key(app, demo)
+    server = _listen(app, host, port, threads)
     migrate.upgrade(app)
-    server = create_server(app, host=host, port=port, threads=threads, ident="Patrol")
     url = f"http://{'[' + host + ']' if ':' in host else host}:{server.effective_port}"
     if demo:
         _set_up_demo(app, url)
@@ -33,30 +36,69 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
     click.echo(f"Patrol is running at {url}/  (API: {url}/api)  Ctrl+C stops it.")
     for line in banners.lines(app):
         click.echo(line)
-    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         server.run()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated):
         click.echo("Stopping.")
-    except OSError:
-        click.echo("Stopped.")  # SIGTERM closed the listening socket under the loop
     finally:
+        server.close()
         background.get(app).stop()
+    click.echo("Stopped.")
 
 
-def _require_secret_key(app, demo: bool) -> None:  # noqa: ANN001
+class _Terminated(Exception):
+    """SIGTERM, raised in the main thread so that it leaves waitress's loop at once.
+
+    Closing the listening socket from the handler instead leaves the loop
+    running while any other channel is still open.
+    """
+
+
+def _terminate(*_: object) -> None:
+    raise _Terminated
+
+
+def _demo_settings() -> dict:
+    """The demo's own database (unless PATROL_DATABASE_URL names one), loopback receivers,
+    and its own advisories only: no scheduled download of osv.dev's sets into a demo."""
+    from patrol import demo
+
+    try:
+        allowed = config.from_env()["WEBHOOK_ALLOWED_NETWORKS"]
+    except config.ConfigError as exc:
+        raise OperationalError(str(exc)) from exc
+    return {"SQLITE_FILE": demo.SQLITE_FILE, "WEBHOOK_ALLOWED_NETWORKS": [*allowed, *demo.LOOPBACK],
+            "ADVISORY_SYNC_INTERVAL": 0}
+
+
+def _listen(app: Flask, host: str, port: int, threads: int) -> BaseWSGIServer:
+    try:
+        return create_server(app, host=host, port=port, threads=threads, ident="Patrol")
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise OperationalError(f"port {port} is in use: pass --port or stop the other process") from exc
+        raise OperationalError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
+def _require_secret_key(app: Flask, demo: bool) -> None:
     if app.config.get("SECRET_KEY"):
         return
     if not demo:
-        raise click.ClickException(
+        raise OperationalError(
             "Set PATROL_SECRET_KEY (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)."
         )
     app.config["SECRET_KEY"] = secrets.token_hex(32)
 
 
-def _set_up_demo(app, url: str) -> None:  # noqa: ANN001
+def _set_up_demo(app: Flask, url: str) -> None:
     from patrol import demo
 
+    own_file = not config.from_env()["DATABASE_URL"]
+    click.echo(f"Demo database: {hide_password(app.config['DATABASE_URL'])}"
+               + ("  (its own file: a plain `patrol serve` never sees it)" if own_file else ""))
+    click.echo(f"Webhooks may call receivers on this machine ({', '.join(demo.LOOPBACK)}) in the demo.")
+    click.echo("Advisories: the demo's own set; no scheduled sync from osv.dev (`patrol advisories sync` runs one).")
     made = demo.set_up(get_db(app))
     click.echo("Demo data loaded:")
     click.echo(f"  sign in:    {made.email} / {made.password}")

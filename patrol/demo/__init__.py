@@ -6,25 +6,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
-from patrol import accounts, credentials, servers
+from patrol import accounts, credentials, resources, servers
 from patrol.advisories import importer, sources
 from patrol.collectors import parser_for
 from patrol.db import Database
 from patrol.exploits import sync as exploit_sync
 from patrol.inventory import buckets, software_input
-from patrol.models import Account, Server
+from patrol.models import Account, Credential, Server
 from patrol.scanning import jobs
 
-HERE = Path(__file__).parent
-ADVISORIES = HERE / "advisories"
+ADVISORIES = resources.path("patrol.demo", "advisories")
+DATA = resources.path("patrol.demo", "data")
 # Format samples of the KEV and EPSS feeds (see exploits/README.md).
-KEV_SAMPLE = HERE / "exploits" / "known_exploited_vulnerabilities.json"
-EPSS_SAMPLE = HERE / "exploits" / "epss_scores-current.csv.gz"
-DATA = HERE / "data"
+KEV_SAMPLE = resources.path("patrol.demo", "exploits", "known_exploited_vulnerabilities.json")
+EPSS_SAMPLE = resources.path("patrol.demo", "exploits", "epss_scores-current.csv.gz")
+SQLITE_FILE = "patrol-demo.sqlite3"  # in the instance folder, beside (never in) patrol.sqlite3
+LOOPBACK = ["127.0.0.0/8", "::1/128"]  # so a newcomer can point a webhook at a local receiver
+LABEL = "demo"  # on the demo's credential; a rerun replaces it
 EMAIL = "demo@patrol.example"
 PASSWORD = "patrol-demo"
 SERVER = "web1.example.com"
@@ -65,6 +67,14 @@ def import_exploit_samples(db: Database) -> None:
     exploit_sync.load_epss(db, EPSS_SAMPLE)
 
 
+def _fresh_credential(session: Session, account: Account) -> credentials.IssuedCredential:
+    """One credential to print: the secret is not stored, so each run replaces the last."""
+    session.execute(delete(Credential).where(Credential.account_id == account.id,
+                                             Credential.label.in_([LABEL, accounts.FIRST_LABEL])))
+    session.expire(account, ["credentials"])
+    return credentials.issue(session, account, label=LABEL)
+
+
 def set_up(db: Database) -> Demo:
     """Account, fresh credential, server with pushed lock files, one scan run."""
     import_advisories(db)
@@ -72,9 +82,8 @@ def set_up(db: Database) -> Demo:
     with db.session() as session:
         account = session.scalar(select(Account).where(Account.email == EMAIL))
         if account is None:
-            account, issued = accounts.create(session, EMAIL, PASSWORD)
-        else:
-            issued = credentials.issue(session, account, label="demo")
+            account, _ = accounts.create(session, EMAIL, PASSWORD)
+        issued = _fresh_credential(session, account)
         server = session.scalar(select(Server).where(Server.account_id == account.id, Server.name == SERVER))
         server = server or servers.create(session, account, SERVER)
         for key in LOCKFILES:

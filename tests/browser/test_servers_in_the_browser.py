@@ -45,6 +45,10 @@ def test_scan_now_on_the_dashboard_finds_the_issues(page, client, db, make_accou
     expect(issues).to_contain_text("1.8.4")
     expect(page.get_by_role("heading", name="Recent scans")).to_be_visible()
     screenshot(page, "12-server", phone=True)
+    # Nothing changes now: the page's next refresh is answered with an empty 304.
+    with page.expect_response(lambda answer: "partial=1" in answer.url, timeout=15_000) as refresh:
+        pass
+    assert refresh.value.status == 304
 
 
 def test_the_docs_and_the_error_pages_render(page, make_account):

@@ -219,3 +219,16 @@ def test_a_bucket_push_that_adds_packages_makes_the_server_due_soon(client, db, 
         session.execute(update(Server).values(next_scan_at=now() + timedelta(days=1)))
     client.post(f"/api/servers/{server_id}/software_bucket/npm", json=items, auth=owner.auth)  # the same again
     assert next_scan() > now() + timedelta(hours=23)
+
+
+def test_metrics_show_each_feeds_age_once_it_has_synced(client, db, settings, mirror):
+    from tests.integration.test_metrics_and_logs import scrape
+
+    mirror.fail("/PyPI/all.zip", "500")
+    assert sync.sync_ecosystem(db, settings, "PyPI", force=True).error is not None
+    synced(db, settings)
+    samples = scrape(client)
+    assert samples[("patrol_feed_synced", (("feed", "osv/npm"),))] == 1
+    assert samples[("patrol_feed_synced", (("feed", "osv/PyPI"),))] == 0
+    assert 0 <= samples[("patrol_feed_age_seconds", (("feed", "osv/npm"),))] < 3600
+    assert ("patrol_feed_age_seconds", (("feed", "osv/PyPI"),)) not in samples

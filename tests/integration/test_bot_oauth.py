@@ -10,7 +10,8 @@ from sqlalchemy import select, text
 
 from bot import oauth
 from bot.models import WorkspaceLink
-from patrol import background, signin
+from patrol import background
+from tests.support.web_pages import signed_in_as
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.slack_api_standin import SlackRequests, Workspace, slack_api  # noqa: F401 - a fixture
@@ -40,12 +41,6 @@ def workspace(slack_api, incoming):
                      incoming_webhook_url=incoming.webhook_url("T0OAUTH01", "B0HOOK1", "Secret1"))
 
 
-def signed_in(client, caller):
-    with client.session_transaction() as cookie:
-        cookie[signin.SESSION_KEY] = caller.account_id
-    return client
-
-
 def start_install(client):
     """/slack/install: off to Slack's consent page; the state it carries."""
     started = client.get(oauth.INSTALL_PATH)
@@ -66,7 +61,7 @@ def finish_install(client, slack_api, workspace, state):
 def test_installing_from_the_web_page_links_the_workspace_and_adds_its_slack_webhook(
         app, client, db, slack_api, workspace, incoming, make_account):
     owner = make_account()
-    signed_in(client, owner)
+    signed_in_as(client, db, owner.account_id)
 
     done = finish_install(client, slack_api, workspace, start_install(client))
 
@@ -89,10 +84,10 @@ def test_installing_from_the_web_page_links_the_workspace_and_adds_its_slack_web
 
 
 def test_an_installed_workspace_answers_slash_commands_for_the_linked_account(
-        app, client, slack_api, workspace, make_account, make_server, live_server, receivers):
+        app, client, db, slack_api, workspace, make_account, make_server, live_server, receivers):
     owner = make_account()
     make_server(owner, "db1.example.com")
-    signed_in(client, owner)
+    signed_in_as(client, db, owner.account_id)
     finish_install(client, slack_api, workspace, start_install(client))
     app.config["API_URL"] = live_server.base_url + "/api"
     answers = receivers()
@@ -106,7 +101,7 @@ def test_an_installed_workspace_answers_slash_commands_for_the_linked_account(
 
 
 def test_bot_tokens_are_sealed_in_the_database(client, db, slack_api, workspace, make_account, app):
-    signed_in(client, make_account())
+    signed_in_as(client, db, make_account().account_id)
     finish_install(client, slack_api, workspace, start_install(client))
 
     with db.engine.connect() as connection:
@@ -128,7 +123,7 @@ def test_install_needs_a_signed_in_account(client):
 
 def test_a_state_changed_to_name_another_account_links_nothing(client, db, slack_api, workspace, make_account):
     attacker, victim = make_account(), make_account()
-    signed_in(client, attacker)
+    signed_in_as(client, db, attacker.account_id)
     state = start_install(client)
     forged = state.rpartition(".")[0] + f".{victim.account_id}"
 
@@ -141,7 +136,7 @@ def test_a_state_changed_to_name_another_account_links_nothing(client, db, slack
 
 
 def test_a_state_can_be_used_once(client, db, slack_api, workspace, make_account):
-    signed_in(client, make_account())
+    signed_in_as(client, db, make_account().account_id)
     state = start_install(client)
     assert finish_install(client, slack_api, workspace, state).status_code == 302
     client.set_cookie("slack-app-oauth-state", state)  # even with the cookie put back
@@ -154,7 +149,7 @@ def test_a_state_can_be_used_once(client, db, slack_api, workspace, make_account
 
 
 def test_a_cancelled_install_links_nothing(client, db, slack_api, make_account):
-    signed_in(client, make_account())
+    signed_in_as(client, db, make_account().account_id)
     state = start_install(client)
 
     cancelled = client.get(f"{oauth.REDIRECT_PATH}?error=access_denied&state={state}")
@@ -165,7 +160,7 @@ def test_a_cancelled_install_links_nothing(client, db, slack_api, make_account):
 
 
 def test_a_code_slack_does_not_accept_links_nothing(client, db, slack_api, make_account):
-    signed_in(client, make_account())
+    signed_in_as(client, db, make_account().account_id)
     state = start_install(client)
 
     refused = client.get(f"{oauth.REDIRECT_PATH}?code=made-up&state={state}")

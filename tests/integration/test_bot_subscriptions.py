@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from patrol import background, signin
+from patrol import background
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.slack_api_standin import Workspace, slack_api  # noqa: F401 - a fixture
 from tests.support.slack_steps import linked_account, single_workspace, slack_requests, vulnerable_server
+from tests.support.web_pages import signed_in_as
 from webhooks.channels.models import ScanMessage
 from webhooks.models import SLACK_CHANNEL, Webhook
 
@@ -101,8 +102,7 @@ def test_the_subscription_shares_the_delivery_log_with_webhooks(app, client, db,
     log = wait_until(lambda: _all_done(client, owner, hook["id"], 2), what="both deliveries logged")
     assert {d["identifier"] for d in log} == {"webhook.new_server_issues", "webhook.scan_finished"}
     assert all(d["status"] == "succeeded" and d["log"][0]["status_code"] == 200 for d in log)
-    with client.session_transaction() as cookie:
-        cookie[signin.SESSION_KEY] = owner.account_id
+    signed_in_as(client, db, owner.account_id)
     page = client.get("/api-settings").get_data(as_text=True)
     assert "Slack channel (subscribed from Slack)" in page and f"/api-settings/webhooks/{hook['id']}/deliveries" in page
     shown = client.get(f"/api-settings/webhooks/{hook['id']}/deliveries").get_data(as_text=True)

@@ -8,11 +8,12 @@ from sqlalchemy import select, text
 
 from patrol import background
 from tests.integration.test_bot_oauth import (  # noqa: F401 - fixtures and steps of the install
-    SIGNING_SECRET, finish_install, incoming, signed_in, start_install, workspace,
+    SIGNING_SECRET, finish_install, incoming, start_install, workspace,
 )
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.slack_api_standin import SlackRequests, slack_api  # noqa: F401 - a fixture
+from tests.support.web_pages import signed_in_as
 from webhooks.models import SLACK_CHANNEL, Webhook
 
 
@@ -25,9 +26,9 @@ def app_config(app_config, slack_api):
 
 
 @pytest.fixture
-def installed(app, client, slack_api, workspace, make_account, live_server):
+def installed(app, client, db, slack_api, workspace, make_account, live_server):
     owner = make_account()
-    signed_in(client, owner)
+    signed_in_as(client, db, owner.account_id)
     assert finish_install(client, slack_api, workspace, start_install(client)).status_code == 302
     app.config["API_URL"] = live_server.base_url + "/api"
     return owner

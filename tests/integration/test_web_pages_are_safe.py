@@ -87,7 +87,7 @@ def pages(client, db, make_account, make_server):
     workers.run_one(db)
     private = ["/", f"/servers/{server_id}", "/api-settings", f"/api-settings/webhooks/{hook_id}/edit",
                f"/api-settings/webhooks/{hook_id}/delete", f"/api-settings/webhooks/{hook_id}/deliveries",
-               f"/api-settings/credentials/{me.key}/revoke", "/servers/424242"]
+               f"/api-settings/credentials/{me.key}/revoke", "/servers/424242", "/account/password"]
     answers.update({path: client.get(path) for path in private})
     answers["POST /api-settings/webhooks"] = post_form(client, "/api-settings/webhooks", {"url": "bad"}, "/api-settings")
     answers["POST /api-settings/credentials"] = post_form(client, "/api-settings/credentials", {}, "/api-settings")
@@ -146,5 +146,19 @@ def test_the_session_cookie_is_secure_behind_https(app_config):
         client = app.test_client()
         client.get("/register")
         assert client.get_cookie("session").secure
+    finally:
+        get_db(app).dispose()
+
+
+def test_https_pages_tell_browsers_to_keep_to_https(app_config, client):
+    from patrol import create_app
+    from patrol.db import get_db
+
+    assert "Strict-Transport-Security" not in client.get("/signin").headers
+    app_config["PUBLIC_URL"] = "https://patrol.example.com"
+    app = create_app(app_config)
+    try:
+        for path in ("/signin", "/assets/patrol.css"):
+            assert app.test_client().get(path).headers["Strict-Transport-Security"] == "max-age=31536000", path
     finally:
         get_db(app).dispose()

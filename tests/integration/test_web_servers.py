@@ -115,6 +115,74 @@ def test_live_regions_answer_with_a_version_that_changes_with_the_state(client, 
         assert "Scanning" in text(after)
 
 
+def many_issues(db, server_id, count):  # noqa: ANN001
+    """`count` open issues on the server, inserted in bulk (a scan would take far longer)."""
+    from sqlalchemy import insert
+
+    from patrol.models import Advisory, Issue
+
+    with db.session() as session:
+        advisory = Advisory(osv_id="GHSA-many-many-many", summary="One of many", severity="high")
+        session.add(advisory)
+        session.flush()
+        session.execute(insert(Issue), [
+            {"server_id": server_id, "advisory_id": advisory.id, "software_name": f"pkg{n:05d}",
+             "software_version": "1.0.0", "severity": ("critical", "high", "low")[n % 3]} for n in range(count)
+        ])
+        session.commit()
+
+
+ISSUE_ROW = '<td data-label="Severity">'
+LOW_ROW = ISSUE_ROW + '<span class="sev sev-low">'
+
+
+def test_a_server_with_thousands_of_issues_is_shown_a_page_at_a_time(client, db, make_account, make_server):
+    me = signed_in(client, make_account)
+    server_id = make_server(me)
+    many_issues(db, server_id, 2950)
+    first = client.get(f"/servers/{server_id}")
+    page = text(first)
+    assert first.status_code == 200 and len(first.data) < 250_000
+    assert page.count(ISSUE_ROW) == 100 and "Open issues (2950)" in page
+    assert "Page 1 of 30" in page and f'href="/servers/{server_id}?issues=2#issues-title"' in page
+    assert page.index("pkg00000") < page.index("pkg00003") and LOW_ROW not in page  # critical first
+    last = text(client.get(f"/servers/{server_id}", query_string={"issues": 30}))
+    assert last.count(ISSUE_ROW) == 50 and "Page 30 of 30" in last and LOW_ROW in last
+    region = client.get(f"/servers/{server_id}", query_string={"issues": 30, "partial": 1})
+    assert text(region).count(ISSUE_ROW) == 50 and "<html" not in text(region)
+    for odd in ("0", "-3", "x", "99999", "1e9", "\u0663"):
+        assert client.get(f"/servers/{server_id}", query_string={"issues": odd}).status_code == 200, odd
+    assert client.get(f"/servers/{server_id}", query_string={"issues": "\x00"}).status_code == 422
+
+
+def test_a_server_with_much_software_is_shown_a_page_at_a_time(client, make_account, make_server):
+    me = signed_in(client, make_account)
+    server_id = make_server(me)
+    items = [{"n": f"lib{n:04d}", "v": "1.0"} for n in range(450)]
+    assert client.post(f"/api/servers/{server_id}/software_bucket/python", auth=me.auth,
+                       json={"software": items}).status_code == 200
+    page = text(client.get(f"/servers/{server_id}"))
+    assert page.count('<td data-label="Version">') == 200 and "lib0199" in page and "lib0200" not in page
+    assert "450 packages" in page and "Page 1 of 3" in page
+    last = text(client.get(f"/servers/{server_id}", query_string={"software": 3}))
+    assert last.count('<td data-label="Version">') == 50 and "lib0449" in last
+
+
+def test_an_unchanged_live_region_is_not_sent_again(client, make_account, make_server):
+    me = signed_in(client, make_account)
+    server_id = make_server(me)
+    for path in ("/", f"/servers/{server_id}"):
+        region = client.get(path, query_string={"partial": 1})
+        tag = region.headers["ETag"]
+        unchanged = client.get(path, query_string={"partial": 1}, headers={"If-None-Match": tag})
+        assert unchanged.status_code == 304 and unchanged.data == b""
+    tags = {path: client.get(path, query_string={"partial": 1}).headers["ETag"] for path in ("/", f"/servers/{server_id}")}
+    scan_now(client, server_id)
+    for path, tag in tags.items():
+        changed = client.get(path, query_string={"partial": 1}, headers={"If-None-Match": tag})
+        assert changed.status_code == 200 and "Scanning" in text(changed) and changed.headers["ETag"] != tag
+
+
 def test_the_dashboard_warns_when_an_ecosystem_in_use_was_never_synced(client, make_account, make_server):
     me = signed_in(client, make_account)
     assert "Advisory data is out of date" not in text(client.get("/"))  # no software, nothing to warn of

@@ -159,7 +159,7 @@ class TestWithoutAllowedNetworks:
     def test_urls_of_private_addresses_are_refused(self, client, owner, url):
         answer = client.post("/api/webhooks", json={"url": url}, auth=owner.auth)
         assert answer.status_code == 422, answer.json
-        assert "url" in answer.json["error"]["fields"]
+        assert "PATROL_WEBHOOK_ALLOWED_NETWORKS" in answer.json["error"]["fields"]["url"]
 
     def test_a_public_url_is_accepted_and_a_private_one_cannot_be_patched_in(self, client, owner):
         made = add_webhook(client, owner, "https://receiver.example.com/hook")

@@ -3,9 +3,13 @@ and post forms the way a browser would."""
 from __future__ import annotations
 
 import re
+import secrets
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from web import sessions
+from web.models import WebSession
 
 PASSWORD = "correct horse battery"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -28,6 +32,17 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> TestRe
     answer = post_form(client, "/signin", {"email": email, "password": password})
     assert answer.status_code == 302, answer.get_data(as_text=True)
     return answer
+
+
+def signed_in_as(client: FlaskClient, db, account_id: int) -> FlaskClient:  # noqa: ANN001 - the Database
+    """`client` with a live session of the account, for tests of pages that need one but no password."""
+    token = secrets.token_urlsafe(32)
+    with db.session() as session:
+        session.add(WebSession(token_hash=sessions.hash_token(token), account_id=account_id))
+        session.commit()
+    with client.session_transaction() as cookie:
+        cookie[sessions.TOKEN_KEY] = token
+    return client
 
 
 def text(answer: TestResponse) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from univers import versions
 
+from patrol import demo
 from patrol.collectors import (
     CollectorError,
     DpkgQueryFailed,
@@ -24,10 +25,11 @@ from patrol.collectors import (
     requirements,
     uv,
 )
+from tests.support.data import OSV
 
 DATA = Path(__file__).parent / "data" / "collectors"
-DEMO = Path(__file__).parents[2] / "patrol" / "demo" / "data"
-ADVISORIES = Path("/work/shared/fixtures/osv")
+DEMO = demo.DATA
+ADVISORIES = OSV
 LOC = "/srv/app/lockfile"
 DEBIAN_12 = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n'
 

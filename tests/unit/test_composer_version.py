@@ -1,15 +1,14 @@
 """Composer version order: osv.dev's PHP and Composer cases, Composer's
 normalisation, and the properties of a total order."""
 import random
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from patrol.advisories.versioning.composer import ComposerVersion, InvalidComposerVersion, compare
+from tests.support.data import PACKAGIST_CASES as CASES
 
-CASES = Path(__file__).parent / "data" / "packagist_test_cases.txt"
 SIGN = {"<": -1, "=": 0, ">": 1}
 
 

@@ -12,6 +12,12 @@ def test_defaults_are_safe_and_complete():
     assert config["SLACK_API_URL"] == "https://slack.com/api/"
 
 
+def test_the_instance_folder_is_flasks_unless_set_and_then_absolute(tmp_path, monkeypatch):
+    assert from_env({})["INSTANCE_PATH"] is None
+    monkeypatch.chdir(tmp_path)
+    assert from_env({"PATROL_INSTANCE_PATH": "data"})["INSTANCE_PATH"] == str(tmp_path / "data")
+
+
 def test_api_url_follows_public_url():
     config = from_env({"PATROL_PUBLIC_URL": "https://patrol.example.com/"})
     assert config["PUBLIC_URL"] == "https://patrol.example.com"

@@ -2,28 +2,25 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
 
-from bot import cli, oauth
-
-REPO = Path(__file__).resolve().parents[2]
-SCHEMA = REPO.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+from bot import cli, manifest as bot_manifest, oauth
+from tests.support.data import SLACK_MANIFEST_SCHEMA
 
 
 @pytest.fixture(scope="module")
 def validator():
-    schema = json.loads(SCHEMA.read_text())
+    schema = json.loads(SLACK_MANIFEST_SCHEMA.read_text())
     return jsonschema.Draft7Validator(schema)
 
 
 @pytest.fixture(scope="module")
 def manifest():
-    return yaml.safe_load((REPO / "manifest.yml").read_text())
+    return yaml.safe_load(bot_manifest.MANIFEST.read_text())
 
 
 def test_the_manifest_validates(validator, manifest):

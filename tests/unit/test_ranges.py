@@ -1,7 +1,6 @@
 """OSV `affected[]` evaluation against real records and random ranges."""
 import json
 from itertools import zip_longest
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -9,8 +8,8 @@ from hypothesis import strategies as st
 
 from patrol.advisories.ranges import compile_affected, fixed_in, is_affected
 from patrol.advisories.versioning import UnsupportedEcosystem, sort_key
+from tests.support.data import OSV
 
-OSV = Path(__file__).resolve().parents[1] / "data" / "osv"
 
 
 def entries(record: str, package: str) -> list[dict]:

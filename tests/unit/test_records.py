@@ -10,9 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from patrol.advisories import records
+from tests.support.data import OSV, OSV_INVALID
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
-OSV = FIXTURES / "osv"
 
 
 def load(name: str, folder: Path = OSV) -> dict:
@@ -57,7 +56,7 @@ def test_a_record_without_affected_packages_is_kept():
 
 
 def test_linter_test_records_keep_only_what_can_be_matched():
-    invalid = FIXTURES / "osv-invalid"
+    invalid = OSV_INVALID
     # A GIT-only entry without a package names nothing Patrol can look up.
     assert records.parse(load("nointroduced-CVE-2023-41045.json", invalid)).packages == []
     # A package that does not exist is still a PyPI name, normalised.

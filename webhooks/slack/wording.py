@@ -1,4 +1,4 @@
-"""Message wording from the Jinja templates in templates/slack.
+"""Message wording from the Jinja templates in templates/slack (package data).
 
 Code hands templates plain data; every word a person reads is in a template.
 Autoescape is off because Slack is not HTML: templates escape user and
@@ -13,7 +13,9 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "slack"
+from patrol import resources
+
+TEMPLATE_DIR = resources.templates("slack")
 ELLIPSIS = "…"
 MAX_LINK_URL = 1_000  # longer links are shown as plain labels, to keep sections in budget
 

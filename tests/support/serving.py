@@ -1,0 +1,51 @@
+"""`patrol serve` in a real process: start it, read what it prints, stop it."""
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+PATROL = str(Path(sys.executable).with_name("patrol"))
+RUNNING = "Patrol is running"
+
+
+def read_until(process: subprocess.Popen, marker: str, deadline: float) -> list[str]:
+    lines = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+        if marker in line:
+            return lines
+    raise AssertionError(f"{marker!r} never printed; got {lines}")
+
+
+@contextmanager
+def serving(args: list[str], env: dict[str, str], cwd: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`patrol serve ARGS` until it says it runs; yields the process and what it printed."""
+    process = subprocess.Popen([PATROL, "serve", *args], env=env, cwd=cwd,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        yield process, "\n".join(read_until(process, RUNNING, time.monotonic() + 60))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(60)  # a loaded machine may take a while to finish in-flight work
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+
+
+def demo_facts(output: str) -> tuple[str, str, str, int]:
+    """The address, API key, secret and server id `serve --demo` printed."""
+    url = re.search(r"running at (http://127\.0\.0\.1:\d+)/", output).group(1)
+    key = re.search(r"API key:\s+([0-9a-f]{32})", output).group(1)
+    secret = re.search(r"API secret:\s+([0-9a-f]{64})", output).group(1)
+    server_id = int(re.search(r"server (\d+) was scanned", output).group(1))
+    return url, key, secret, server_id

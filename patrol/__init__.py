@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from patrol import api, cli, config as settings, db, health, input_guard, logformat, metrics, resources
     from patrol.advisories import schedule
     from patrol.accesslog import AccessLog
+    from patrol.exploits import schedule as exploit_schedule
     from patrol.scanning import workers
     from patrol.transactions import PatrolFlask
 
@@ -39,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     metrics.init_app(app)
     workers.init_app(app)
     schedule.init_app(app)
+    exploit_schedule.init_app(app)
     cli.init_app(app)
     _load_extensions(app)
     app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]

@@ -12,6 +12,8 @@ from typing import Any
 
 DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,36000"
 OSV_BUCKET_URL = "https://osv-vulnerabilities.storage.googleapis.com"
+KEV_URL = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
+EPSS_URL = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
 
 
 class ConfigError(ValueError):
@@ -103,6 +105,9 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "ADVISORY_TIMEOUT": _float(env, "PATROL_ADVISORY_TIMEOUT", 60.0),
         "ADVISORY_FULL_SYNC_ABOVE": _int(env, "PATROL_ADVISORY_FULL_SYNC_ABOVE", 2000),
         "SCAN_DEBOUNCE": _float(env, "PATROL_SCAN_DEBOUNCE", 5.0),
+        "KEV_URL": env.get("PATROL_KEV_URL") or KEV_URL,
+        "EPSS_URL": env.get("PATROL_EPSS_URL") or EPSS_URL,
+        "STALE_AFTER": _int(env, "PATROL_STALE_AFTER", 3 * 86400),
         "WEBHOOK_ALLOWED_NETWORKS": _networks(env, "PATROL_WEBHOOK_ALLOWED_NETWORKS"),
         "WEBHOOK_CONNECT_TIMEOUT": _float(env, "PATROL_WEBHOOK_CONNECT_TIMEOUT", 5.0),
         "WEBHOOK_TIMEOUT": _float(env, "PATROL_WEBHOOK_TIMEOUT", 15.0),

@@ -15,6 +15,7 @@ from patrol import serialize
 from patrol.db import EVENTS_RECORDED
 from patrol.ids import random_id
 from patrol.models import Account, Event, Issue, Scan, Server
+from patrol.triage import issues as triage_issues
 
 SCAN_STARTED = "webhook.scan_started"
 NEW_SERVER_ISSUES = "webhook.new_server_issues"
@@ -40,7 +41,7 @@ def record(
         "account": {"id": account.id, "email": account.email} if account else None,
         "server": {"id": server.id, "name": server.name} if server else None,
         "scan": serialize.scan(scan) if scan else None,
-        "issues": [serialize.issue(row) for row in issues] if issues is not None else None,
+        "issues": triage_issues.shaped(session, account_id, issues) if issues is not None else None,
         "counts": counts,
     }
     row = Event(

@@ -1,12 +1,15 @@
 """The API calls `patrol push` makes: find or add the server, put a bucket, scan."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from urllib.parse import quote
 
 import requests
 
 TIMEOUT = 60
+POLL = 1.0  # seconds between looks at a scan that runs
+PAGE = 200
 
 
 class PushError(RuntimeError):
@@ -55,3 +58,32 @@ def push(client: Client, server: str, bucket: str, items: list[dict], scan: bool
     client.call("POST", f"/servers/{server_id}/software_bucket/{quote(bucket, safe='')}", json={"software": items})
     scan_id = client.call("POST", f"/servers/{server_id}/scan")["id"] if scan else None
     return PushResult(server_id, bucket, len(items), scan_id)
+
+
+def wait_for_scan(client: Client, server_id: int, scan_id: int, timeout: float) -> dict:
+    """The scan once it ended; PushError when it failed or took longer than `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        scans = client.call("GET", f"/servers/{server_id}/scans", params={"per_page": PAGE})
+        scan = next((row for row in scans if row["id"] == scan_id), None)
+        if scan is None:
+            raise PushError(f"scan {scan_id} is gone (was the server removed?)")
+        if scan["status"] == "failed":
+            raise PushError(f"scan {scan_id} failed: {scan.get('error') or 'no reason given'}")
+        if scan["status"] != "running":
+            return scan
+        if time.monotonic() > deadline:
+            raise PushError(f"scan {scan_id} still running after {timeout:g} s")
+        time.sleep(POLL)
+
+
+def open_issues(client: Client, server_id: int) -> list[dict]:
+    """Every open, undismissed issue of the server, worst first."""
+    found, page = [], 1
+    while True:
+        batch = client.call("GET", f"/servers/{server_id}/issues",
+                            params={"sort": "severity", "page": page, "per_page": PAGE})
+        found += batch
+        if len(batch) < PAGE:
+            return found
+        page += 1

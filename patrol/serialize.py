@@ -4,9 +4,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from patrol.advisories.severity import LEVELS
 from patrol.clock import iso
 from patrol.models import Bucket, Issue, Scan, Server, Software
 from patrol.scanning.readable import version_problem
+from patrol.triage.servers import Summary, summaries
+from patrol.triage.state import DEFAULT_STALE_AFTER
 
 
 def scan(row: Scan) -> dict:
@@ -40,6 +43,7 @@ def issue(row: Issue) -> dict:
             "summary": advisory.summary,
             "severity": row.severity,
             "url": advisory.url,
+            "published": iso(advisory.published),
         },
         "fixed_in": row.fixed_in,
         "first_seen_at": iso(row.first_seen_at),
@@ -77,24 +81,17 @@ def bucket(row: Bucket) -> dict:
     }
 
 
-def servers(session: Session, rows: list[Server]) -> list[dict]:
-    """Servers with their latest scan and open-issue count, in three queries."""
-    ids = [row.id for row in rows]
-    if not ids:
+def servers(session: Session, rows: list[Server], stale_after: int = DEFAULT_STALE_AFTER) -> list[dict]:
+    """Servers with their latest scan, state and open-issue counts, in a few queries."""
+    if not rows:
         return []
-    latest = _latest_scans(session, ids)
-    counts = dict(
-        session.execute(
-            select(Issue.server_id, func.count())
-            .where(Issue.server_id.in_(ids), Issue.resolved_at.is_(None))
-            .group_by(Issue.server_id)
-        ).all()
-    )
-    return [_server(row, latest.get(row.id), counts.get(row.id, 0)) for row in rows]
+    latest = _latest_scans(session, [row.id for row in rows])
+    found = summaries(session, rows[0].account_id, rows, stale_after)
+    return [_server(row, latest.get(row.id), found[row.id]) for row in rows]
 
 
-def server(session: Session, row: Server) -> dict:
-    return servers(session, [row])[0]
+def server(session: Session, row: Server, stale_after: int = DEFAULT_STALE_AFTER) -> dict:
+    return servers(session, [row], stale_after)[0]
 
 
 def _latest_scans(session: Session, ids: list[int]) -> dict[int, Scan]:
@@ -104,12 +101,19 @@ def _latest_scans(session: Session, ids: list[int]) -> dict[int, Scan]:
     return {row.server_id: row for row in session.scalars(select(Scan).where(Scan.id.in_(newest)))}
 
 
-def _server(row: Server, last: Scan | None, issue_count: int) -> dict:
+def _server(row: Server, last: Scan | None, summary: Summary) -> dict:
+    facts = summary.facts
     return {
         "id": row.id,
         "name": row.name,
         "created_at": iso(row.created_at),
         "scanning": last is not None and last.status == "running",
         "last_scan": scan(last) if last is not None else None,
-        "issue_count": issue_count,
+        "issue_count": facts.open_issues,
+        "state": summary.state,
+        "open_by_severity": {level: n for level in LEVELS if (n := facts.open_by_severity.get(level))},
+        "dismissed_issue_count": facts.dismissed,
+        "software_count": facts.live_items,
+        "last_push_at": iso(facts.last_push_at),
+        "advisories_as_of": iso(summary.advisories_as_of),
     }

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app
 from patrol import db
 from patrol.api import body
 from patrol.api.auth import authenticate_request, current_account
-from patrol.api.envelope import ok, page_args, page_meta
+from patrol.api.envelope import ok, page_args, page_meta, paged
 from webhooks import addresses, service, views
 from webhooks.documents import event_page
 from webhooks.models import Webhook
@@ -33,7 +33,7 @@ def _shown(hook: Webhook) -> dict:
 def listing():
     hooks = service.listing(db.session(), current_account())
     last = service.last_deliveries(db.session(), [h.id for h in hooks])
-    return ok([views.webhook(h, last=last.get(h.id)) for h in hooks])
+    return paged([views.webhook(h, last=last.get(h.id)) for h in hooks], everything_unasked=True)
 
 
 @bp.post("/webhooks")

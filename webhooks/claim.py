@@ -130,6 +130,7 @@ def _snapshot(row: Row, hook: Webhook, event: Event, accounts: dict, until: date
         format=hook.format,
         secrets=signing_secrets(hook, moment),
         min_severity=hook.min_severity,
+        known_exploited_only=hook.known_exploited_only,
         description=hook.description,
         account_email=accounts[hook.account_id].email,
         event=event_document(event, hook.id),

@@ -183,11 +183,11 @@ class Engine:
         started = None
         if item.event.get("identifier") == events.NEW_SERVER_ISSUES:  # may need a card to thread under
             started = payloads.slack_message({**item.event, "identifier": events.SCAN_STARTED}, ctx, None)
-        return Messages(payloads.slack_message(item.event, ctx, item.min_severity), started)
+        return Messages(payloads.slack_message(item.event, ctx, item.min_severity, item.known_exploited_only), started)
 
     def _request(self, item: queue.Claimed) -> payloads.Outgoing:
         if item.kind == SLACK:
-            return payloads.slack(item.event, self._slack_context(item), item.min_severity)
+            return payloads.slack(item.event, self._slack_context(item), item.min_severity, item.known_exploited_only)
         return payloads.generic(item.format, item.webhook_id, item.secrets, item.event)
 
     def _slack_context(self, item: queue.Claimed) -> MessageContext:

@@ -23,6 +23,7 @@ class Claimed:
     format: str
     secrets: list[str]
     min_severity: str | None
+    known_exploited_only: bool
     description: str | None
     account_email: str
     event: dict

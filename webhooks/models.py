@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from patrol.clock import now
@@ -29,6 +29,8 @@ class Webhook(Base):
     # None means the kind's default set (see webhooks.subscriptions).
     events: Mapped[list[str] | None] = mapped_column(JSON)
     min_severity: Mapped[str | None] = mapped_column(String(10))
+    # Only issues CISA lists as exploited in the wild (new_server_issues).
+    known_exploited_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A `slack_channel` webhook posts into this channel of this workspace instead of to `url`.
     slack_team_id: Mapped[str | None] = mapped_column(String(32), index=True)
     slack_channel_id: Mapped[str | None] = mapped_column(String(32))

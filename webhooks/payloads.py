@@ -34,14 +34,16 @@ def generic(fmt: str, webhook_id: str, secrets: list[str], event: dict, now: flo
     return Outgoing(body, headers)
 
 
-def slack(event: dict, ctx: MessageContext, min_severity: str | None) -> Outgoing:
+def slack(event: dict, ctx: MessageContext, min_severity: str | None, known_exploited_only: bool = False) -> Outgoing:
     """A Block Kit message; no signature, which Slack would ignore."""
-    payload = slack_message(event, ctx, min_severity)
+    payload = slack_message(event, ctx, min_severity, known_exploited_only)
     return Outgoing(json.dumps(payload).encode(), {"Content-Type": "application/json"})
 
 
-def slack_message(event: dict, ctx: MessageContext, min_severity: str | None) -> dict:
-    """`{"text", "blocks"}` for `event`, its issues cut to `min_severity` and worse."""
+def slack_message(event: dict, ctx: MessageContext, min_severity: str | None,
+                  known_exploited_only: bool = False) -> dict:
+    """`{"text", "blocks"}` for `event`, its issues cut to `min_severity` and worse
+    (and to the known exploited ones, when asked)."""
     if event.get("issues") is not None:
-        event = {**event, "issues": subscriptions.issues_at_least(event["issues"], min_severity)}
+        event = {**event, "issues": subscriptions.issues_wanted(event["issues"], min_severity, known_exploited_only)}
     return slack_render.render(event, ctx)

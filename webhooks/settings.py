@@ -10,7 +10,7 @@ from webhooks.slack.urls import is_slack_webhook_url
 
 KINDS = ("generic", "slack")
 FORMATS = ("json", "form")
-EDITABLE = ("url", "kind", "format", "events", "description", "enabled", "min_severity")
+EDITABLE = ("url", "kind", "format", "events", "description", "enabled", "min_severity", "known_exploited_only")
 
 
 def clean(fields: dict[str, Any], policy: addresses.AddressPolicy, *, creating: bool) -> dict[str, Any]:
@@ -108,4 +108,5 @@ _CHECKS = {
     "description": _description,
     "enabled": _enabled,
     "min_severity": _min_severity,
+    "known_exploited_only": _enabled,
 }

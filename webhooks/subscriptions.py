@@ -26,8 +26,9 @@ def wants(webhook: Webhook, event: Event) -> bool:
         return False
     if webhook.server_id is not None and event.server_id != webhook.server_id:
         return False
-    if event.identifier == events.NEW_SERVER_ISSUES and webhook.min_severity:
-        return bool(issues_at_least(event.payload.get("issues") or [], webhook.min_severity))
+    if event.identifier == events.NEW_SERVER_ISSUES and (webhook.min_severity or webhook.known_exploited_only):
+        issues = event.payload.get("issues") or []
+        return bool(issues_wanted(issues, webhook.min_severity, webhook.known_exploited_only))
     return True
 
 
@@ -36,3 +37,10 @@ def issues_at_least(issues: list[dict], minimum: str | None) -> list[dict]:
     if not minimum:
         return issues
     return [i for i in issues if rank(i["advisory"]["severity"]) <= rank(minimum)]
+
+
+def issues_wanted(issues: list[dict], minimum: str | None, known_exploited_only: bool) -> list[dict]:
+    """The issues a webhook's filters let through; `known_exploited` is absent
+    from events recorded before exploitation data existed, which counts as not."""
+    kept = issues_at_least(issues, minimum)
+    return [i for i in kept if i.get("known_exploited")] if known_exploited_only else kept

@@ -22,6 +22,7 @@ def webhook(hook: Webhook, *, secret: bool = False, last: Delivery | None = None
         "format": hook.format,
         "events": list(subscriptions.effective_events(hook)),
         "min_severity": hook.min_severity,
+        "known_exploited_only": hook.known_exploited_only,
         "description": hook.description,
         "enabled": hook.enabled,
         "disabled_reason": hook.disabled_reason,

@@ -104,6 +104,7 @@ def _store(session: Session, record: records.Record, row: Advisory | None, repor
         report.changed.update((p.ecosystem, p.name) for p in row.packages)
     report.changed.update((p.ecosystem, p.name) for p in record.packages)
     row.modified, row.withdrawn, row.summary = record.modified, record.withdrawn, record.summary
+    row.published = record.published
     row.severity, row.aliases, row.url = record.severity, record.aliases, record.url
     row.details = record.details
     row.packages = [  # the relationship's delete-orphan cascade drops the old entries

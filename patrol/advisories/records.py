@@ -32,6 +32,7 @@ class PackageRange:
 class Record:
     osv_id: str
     modified: datetime | None
+    published: datetime | None
     withdrawn: bool
     summary: str | None
     details: str | None
@@ -52,6 +53,7 @@ def parse(data: object) -> Record:
     return Record(
         osv_id=osv_id,
         modified=parse_time(data.get("modified")),
+        published=parse_time(data.get("published")),
         withdrawn=bool(data.get("withdrawn")),
         summary=_summary(data),
         details=_details(data),

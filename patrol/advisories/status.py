@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from patrol.advisories import sync
+from patrol.advisories.feed_names import FEED_PREFIX
 from patrol.advisories.settings import SyncSettings
 from patrol.clock import iso, now
 from patrol.db import Database
@@ -36,7 +37,7 @@ class EcosystemStatus:
 
 def report(db: Database, settings: SyncSettings) -> list[EcosystemStatus]:
     """Every ecosystem that is wanted, used or was ever synced, by name."""
-    held = {name.removeprefix(sync.FEED_PREFIX): row for name, row in feeds.states(db, sync.FEED_PREFIX).items()}
+    held = {name.removeprefix(FEED_PREFIX): row for name, row in feeds.states(db, FEED_PREFIX).items()}
     used = set(sync.in_use(db))
     moment = now()
     names = sorted(set(held) | used | set(settings.ecosystems), key=str.lower)

@@ -23,6 +23,7 @@ from urllib.parse import quote
 from sqlalchemy import distinct, func, select, text
 
 from patrol.advisories import importer, rescans, sources
+from patrol.advisories.feed_names import FEED_PREFIX, feed_name  # noqa: F401 - FEED_PREFIX: read as sync.FEED_PREFIX
 from patrol.advisories.records import parse_time
 from patrol.advisories.settings import SyncSettings
 from patrol.db import Database
@@ -31,7 +32,6 @@ from patrol.feeds.fetch import Fetcher, FetchError
 from patrol.models import AdvisoryPackage, FeedState
 
 log = logging.getLogger(__name__)
-FEED_PREFIX = "osv/"
 
 
 class SyncError(RuntimeError):
@@ -47,10 +47,6 @@ class Outcome:
     report: importer.Report = field(default_factory=importer.Report)
     rescans: int = 0
     error: str | None = None
-
-
-def feed_name(ecosystem: str) -> str:
-    return FEED_PREFIX + ecosystem
 
 
 def url_of(base: str, ecosystem: str, file: str) -> str:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from patrol.api import advisories, buckets, converters, envelope, openapi, rate_limit, servers, software, user
+from patrol.api import (
+    advisories, buckets, converters, dismissals, envelope, openapi, rate_limit, servers, software, user,
+)
 
 
 def init_app(app: Flask) -> None:
     envelope.init_app(app)
     rate_limit.init_app(app)
     app.url_map.converters["id"] = converters.RowId
-    for module in (user, servers, buckets, software, advisories):
+    for module in (user, servers, buckets, software, advisories, dismissals):
         app.register_blueprint(module.bp, url_prefix="/api")
     app.register_blueprint(openapi.bp, url_prefix="/api")

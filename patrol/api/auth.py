@@ -19,6 +19,12 @@ def authenticate_request() -> None:
         raise Unauthorized("That API key and secret are not valid.")
     rate_limit.check(key)
     g.account = account
+    g.api_key = key
+
+
+def current_actor() -> str:
+    """Who a change is recorded as: the account and the start of the key used."""
+    return f"{g.account.email} (API key {g.api_key[:8]})"
 
 
 def current_account() -> Account:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from patrol import db, quotas, serialize
 from patrol.api import body
 from patrol.api.auth import authenticate_request, callers_server
-from patrol.api.envelope import ok
+from patrol.api.envelope import ok, paged
 from patrol.inventory import buckets, sbom_input, software_input
 from patrol.models import Bucket
 
@@ -19,7 +19,7 @@ bp.before_request(authenticate_request)
 def listing(server_id: int):
     server = callers_server(server_id)
     rows = sorted(server.buckets, key=lambda b: b.key)
-    return ok([serialize.bucket(row) for row in rows])
+    return paged([serialize.bucket(row) for row in rows], everything_unasked=True)
 
 
 @bp.get("/servers/<id:server_id>/software_bucket/<any_text:key>")

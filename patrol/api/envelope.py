@@ -49,6 +49,17 @@ def page_meta(page: int, per_page: int, total: int) -> dict:
     return {"page": page, "per_page": per_page, "total": total}
 
 
+def paged(items: list, status: int = 200, everything_unasked: bool = False) -> tuple[Response, int]:
+    """One page of a list built in Python, with `meta`. Lists that the contract
+    never paged (software, buckets, servers, webhooks) answer whole unless
+    `page` or `per_page` is asked for, so existing clients see every item."""
+    if everything_unasked and "page" not in request.args and "per_page" not in request.args:
+        return ok(items, status, meta=page_meta(1, len(items), len(items)))
+    page, per_page = page_args()
+    start = (page - 1) * per_page
+    return ok(items[start : start + per_page], status, meta=page_meta(page, per_page, len(items)))
+
+
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",

@@ -1,26 +1,49 @@
-"""Servers, their scans and their issues."""
+"""Servers, their scans, issues and upgrade groups."""
 from __future__ import annotations
 
-
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 from sqlalchemy import func, select
 
 from patrol import db, quotas, serialize, servers
 from patrol.api import body
 from patrol.api.auth import authenticate_request, callers_server, current_account
-from patrol.api.envelope import ok, page_args, page_meta
+from patrol.api.envelope import ok, page_args, page_meta, paged
 from patrol.errors import Invalid
-from patrol.models import Issue, Scan, Server
+from patrol.models import Scan, Server
 from patrol.scanning import jobs
+from patrol.triage import filters, issues as triage_issues, upgrades
+from patrol.triage.state import STATES, risk_key
 
 bp = Blueprint("api_servers", __name__)
 bp.before_request(authenticate_request)
+SERVER_SORTS = {
+    "risk": lambda row: risk_key(row["open_by_severity"], row["state"], row["name"]),
+    "name": lambda row: row["name"],
+    "id": lambda row: row["id"],
+}
 
 
 @bp.get("/servers")
 def listing():
-    session = db.session()
-    return ok(serialize.servers(session, servers.listing(session, current_account())))
+    """The account's servers, riskiest first (`sort=name|id` for others), `state=` filtering."""
+    session, wanted, sort = db.session(), _states(), _server_sort()
+    rows = servers.listing(session, current_account())
+    shaped = sorted(serialize.servers(session, rows, current_app.config["STALE_AFTER"]), key=SERVER_SORTS[sort])
+    return paged([row for row in shaped if not wanted or row["state"] in wanted], everything_unasked=True)
+
+
+def _states() -> set[str]:
+    wanted = {part.strip() for part in request.args.get("state", "").split(",") if part.strip()}
+    if wanted - set(STATES):
+        raise Invalid("Unknown server state.", fields={"state": f"one or more of {', '.join(STATES)}"})
+    return wanted
+
+
+def _server_sort() -> str:
+    sort = request.args.get("sort") or "risk"
+    if sort not in SERVER_SORTS:
+        raise Invalid("Unknown sort.", fields={"sort": f"one of {', '.join(SERVER_SORTS)}"})
+    return sort
 
 
 @bp.post("/servers")
@@ -32,12 +55,12 @@ def create():
         session, current_account(), body.fields().get("domain"), current_app.config["SCAN_INTERVAL"]
     )
     session.commit()
-    return ok(serialize.server(session, server), 201)
+    return ok(serialize.server(session, server, current_app.config["STALE_AFTER"]), 201)
 
 
 @bp.get("/servers/<id:server_id>")
 def show(server_id: int):
-    return ok(serialize.server(db.session(), callers_server(server_id)))
+    return ok(serialize.server(db.session(), callers_server(server_id), current_app.config["STALE_AFTER"]))
 
 
 @bp.post("/servers/<id:server_id>/delete")
@@ -72,21 +95,24 @@ def is_scanning(server_id: int):
 @bp.get("/servers/<id:server_id>/scans")
 def scans(server_id: int):
     server, (page, per_page) = callers_server(server_id), page_args()
-    query = select(Scan).where(Scan.server_id == server.id)
-    return _paged(query.order_by(Scan.id.desc()), page, per_page, serialize.scan)
-
-
-@bp.get("/servers/<id:server_id>/issues")
-def issues(server_id: int):
-    server, (page, per_page) = callers_server(server_id), page_args()
-    query = select(Issue).where(Issue.server_id == server.id, Issue.resolved_at.is_(None))
-    return _paged(query.order_by(Issue.id), page, per_page, serialize.issue)
-
-
-def _paged(query, page: int, per_page: int, shape):  # noqa: ANN001, ANN202
+    query = select(Scan).where(Scan.server_id == server.id).order_by(Scan.id.desc())
     session = db.session()
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     offset = (page - 1) * per_page
     # A page past the end is empty: no need to ask the database.
-    rows = session.scalars(query.offset(offset).limit(per_page)).unique() if offset < total else []
-    return ok([shape(row) for row in rows], meta=page_meta(page, per_page, total))
+    rows = session.scalars(query.offset(offset).limit(per_page)) if offset < total else []
+    return ok([serialize.scan(row) for row in rows], meta=page_meta(page, per_page, total))
+
+
+@bp.get("/servers/<id:server_id>/issues")
+def issues(server_id: int):
+    """Open issues (or with `dismissed=true` the dismissed ones), filtered and sorted."""
+    wanted, server = filters.parse(request.args), callers_server(server_id)
+    shaped = triage_issues.open_shaped(db.session(), server.account_id, server.id)
+    return paged(wanted.apply(shaped))
+
+
+@bp.get("/servers/<id:server_id>/upgrades")
+def upgrade_groups(server_id: int):
+    server = callers_server(server_id)
+    return paged([group.as_dict() for group in upgrades.for_server(db.session(), server)], everything_unasked=True)

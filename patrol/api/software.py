@@ -4,15 +4,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import Blueprint, request
-from sqlalchemy import select
-
 from patrol import db, serialize
 from patrol.api.auth import authenticate_request, callers_server
-from patrol.api.envelope import ok
+from patrol.api.envelope import ok, paged
 from patrol.clock import now
 from patrol.errors import NotFound
 from patrol.inventory.buckets import is_live, live_software
-from patrol.models import Issue, Software
+from patrol.models import Server, Software
+from patrol.triage import issues as triage_issues
 
 bp = Blueprint("api_software", __name__)
 bp.before_request(authenticate_request)
@@ -27,7 +26,7 @@ def listing(server_id: int):
         by_item = _open_issues_by_item(session, server.id)
         for entry, item in zip(shaped, items, strict=True):
             entry["exploits"] = by_item.get((item.name, item.location or ""), [])
-    return ok(shaped)
+    return paged(shaped, everything_unasked=True)
 
 
 @bp.get("/servers/<id:server_id>/software/<id:software_id>")
@@ -39,7 +38,7 @@ def show(server_id: int, software_id: int):
 def exploits(server_id: int, software_id: int):
     item = _item(server_id, software_id)
     by_item = _open_issues_by_item(db.session(), item.server_id)
-    return ok(by_item.get((item.name, item.location or ""), []))
+    return paged(by_item.get((item.name, item.location or ""), []), everything_unasked=True)
 
 
 def _item(server_id: int, software_id: int) -> Software:
@@ -52,10 +51,10 @@ def _item(server_id: int, software_id: int) -> Software:
 
 
 def _open_issues_by_item(session, server_id: int) -> dict[tuple[str, str], list[dict]]:  # noqa: ANN001
-    rows = session.scalars(
-        select(Issue).where(Issue.server_id == server_id, Issue.resolved_at.is_(None))
-    ).unique()
+    """Each item's open, undismissed issues, as the issue list shows them."""
+    server = session.get(Server, server_id)
     grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for row in rows:
-        grouped[(row.software_name, row.software_location)].append(serialize.issue(row))
+    for shaped in triage_issues.open_shaped(session, server.account_id, server_id):
+        if shaped["dismissal"] is None:
+            grouped[(shaped["software"]["name"], shaped["software"]["location"] or "")].append(shaped)
     return grouped

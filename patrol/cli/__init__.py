@@ -15,7 +15,7 @@ from flask.cli import ScriptInfo
 from sqlalchemy.exc import DBAPIError
 
 from patrol import __version__
-from patrol.cli import accounts, advisories, database, push, scans, serve
+from patrol.cli import accounts, advisories, database, exploits, push, scans, serve
 from patrol.cli.apps import build_app, built_app
 from patrol.cli.errors import OperationalError, database_unusable
 
@@ -63,5 +63,5 @@ main.add_command(serve.serve)
 
 
 def init_app(app: Flask) -> None:
-    for command in (database.db, accounts.account, advisories.advisories, scans.scan):
+    for command in (database.db, accounts.account, advisories.advisories, exploits.exploits, scans.scan):
         app.cli.add_command(command)

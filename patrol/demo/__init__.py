@@ -14,12 +14,16 @@ from patrol import accounts, credentials, resources, servers
 from patrol.advisories import importer, sources
 from patrol.collectors import parser_for
 from patrol.db import Database
+from patrol.exploits import sync as exploit_sync
 from patrol.inventory import buckets, software_input
 from patrol.models import Account, Credential, Server
 from patrol.scanning import jobs
 
 ADVISORIES = resources.path("patrol.demo", "advisories")
 DATA = resources.path("patrol.demo", "data")
+# Format samples of the KEV and EPSS feeds (see exploits/README.md).
+KEV_SAMPLE = resources.path("patrol.demo", "exploits", "known_exploited_vulnerabilities.json")
+EPSS_SAMPLE = resources.path("patrol.demo", "exploits", "epss_scores-current.csv.gz")
 SQLITE_FILE = "patrol-demo.sqlite3"  # in the instance folder, beside (never in) patrol.sqlite3
 LOOPBACK = ["127.0.0.0/8", "::1/128"]  # so a newcomer can point a webhook at a local receiver
 LABEL = "demo"  # on the demo's credential; a rerun replaces it
@@ -58,6 +62,11 @@ def import_advisories(db: Database) -> importer.Report:
     return importer.import_records(db, sources.read([ADVISORIES]))
 
 
+def import_exploit_samples(db: Database) -> None:
+    exploit_sync.load_kev(db, KEV_SAMPLE)
+    exploit_sync.load_epss(db, EPSS_SAMPLE)
+
+
 def _fresh_credential(session: Session, account: Account) -> credentials.IssuedCredential:
     """One credential to print: the secret is not stored, so each run replaces the last."""
     session.execute(delete(Credential).where(Credential.account_id == account.id,
@@ -69,6 +78,7 @@ def _fresh_credential(session: Session, account: Account) -> credentials.IssuedC
 def set_up(db: Database) -> Demo:
     """Account, fresh credential, server with pushed lock files, one scan run."""
     import_advisories(db)
+    import_exploit_samples(db)
     with db.session() as session:
         account = session.scalar(select(Account).where(Account.email == EMAIL))
         if account is None:

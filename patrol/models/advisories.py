@@ -16,6 +16,7 @@ class Advisory(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     osv_id: Mapped[str] = mapped_column(String(100), unique=True)
     modified: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     summary: Mapped[str | None] = mapped_column(Text)
     # The record's `details`, Markdown as written; pages render it sanitized.

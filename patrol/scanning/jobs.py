@@ -10,12 +10,11 @@ import logging
 import time
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from patrol import events, metrics
-from patrol.advisories.severity import LEVELS
 from patrol.clock import now
 from patrol.db import Database
 from patrol.errors import AlreadyScanning
@@ -23,6 +22,8 @@ from patrol.inventory.buckets import live_items
 from patrol.models import Issue, Scan, Server
 from patrol.scanning import issue_diff, matcher
 from patrol.transactions import is_unavailable
+from patrol.triage import dismissals
+from patrol.triage.servers import open_rows, tally
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -116,29 +117,47 @@ def _finish(session: Session, scan_id: int) -> bool:
         return False
     server = session.get(Server, scan.server_id)
     findings = matcher.find(session, live_items(session, server.id))
-    new, resolved, total = issue_diff.apply(session, scan, findings)
+    new, resolved, _ = issue_diff.apply(session, scan, findings)
+    rows, covered = _open_issues(session, server)
+    alerts, returned = _alerts(session, rows, covered, new)
+    by_severity, dismissed = _counts(rows, covered, server.id)
     scan.status, scan.finished_at, scan.lease_until = "finished", now(), None
-    scan.issue_count, scan.new_issue_count, scan.resolved_issue_count = total, len(new), resolved
-    counts = {"issues": total, "new": len(new), "resolved": resolved,
-              "by_severity": _open_by_severity(session, server.id)}
-    if new:
+    scan.issue_count, scan.new_issue_count, scan.resolved_issue_count = sum(by_severity.values()), len(alerts), resolved
+    counts = {"issues": scan.issue_count, "new": len(alerts) - returned, "returned": returned, "resolved": resolved,
+              "dismissed": dismissed, "by_severity": by_severity}
+    if alerts:
         events.record(
             session, server.account_id, events.NEW_SERVER_ISSUES,
-            server=server, scan=scan, issues=new, counts=counts,
+            server=server, scan=scan, issues=alerts, counts=counts,
         )
     events.record(session, server.account_id, events.SCAN_FINISHED, server=server, scan=scan, counts=counts)
     return True
 
 
-def _open_by_severity(session: Session, server_id: int) -> dict[str, int]:
-    """The server's open issues by severity (Slack messages show them)."""
-    rows = session.execute(
-        select(Issue.severity, func.count())
-        .where(Issue.server_id == server_id, Issue.resolved_at.is_(None))
-        .group_by(Issue.severity)
-    )
-    found = dict(rows.all())
-    return {level: found[level] for level in LEVELS if found.get(level)}
+def _open_issues(session: Session, server: Server) -> tuple[list, dict]:
+    """The server's open issues (as columns) and the dismissals covering them."""
+    rows = open_rows(session, [server.id])
+    return rows, dismissals.active_for(session, server.account_id, rows)
+
+
+def _alerts(session: Session, rows: list, covered: dict, new: list[Issue]) -> tuple[list[Issue], int]:
+    """What to report: new issues no dismissal covers, and issues whose dismissal
+    ended (expired, or the advisory's ranges changed) since the last scan. Marks
+    each open issue silenced or not for the next scan; returns (alerts, returned)."""
+    flips = [{"id": row.id, "silenced": row.id in covered} for row in rows if row.silenced != (row.id in covered)]
+    if flips:
+        session.execute(update(Issue), flips)
+    fresh = {row.id for row in new}
+    back = [row.id for row in rows if row.silenced and row.id not in covered and row.id not in fresh]
+    returned = list(session.scalars(select(Issue).where(Issue.id.in_(back)).order_by(Issue.id))) if back else []
+    return [row for row in new if row.id not in covered] + returned, len(returned)
+
+
+def _counts(rows: list, covered: dict, server_id: int) -> tuple[dict[str, int], int]:
+    """Open, undismissed issues by severity (Slack messages show them), and how
+    many open issues are dismissed."""
+    by_severity, dismissed = tally(rows, covered)
+    return by_severity.get(server_id, {}), dismissed.get(server_id, 0)
 
 
 def _fail(session: Session, scan_id: int, reason: str) -> None:
@@ -147,6 +166,7 @@ def _fail(session: Session, scan_id: int, reason: str) -> None:
         return
     scan.status, scan.finished_at, scan.lease_until, scan.error = "failed", now(), None, reason
     server = session.get(Server, scan.server_id)
-    still_open = _open_by_severity(session, server.id)  # a failed scan changes no issue
-    counts = {"issues": sum(still_open.values()), "new": 0, "resolved": 0, "by_severity": still_open}
+    still_open, dismissed = _counts(*_open_issues(session, server), server.id)  # a failed scan changes no issue
+    counts = {"issues": sum(still_open.values()), "new": 0, "returned": 0, "resolved": 0, "dismissed": dismissed,
+              "by_severity": still_open}
     events.record(session, server.account_id, events.SCAN_FINISHED, server=server, scan=scan, counts=counts)

@@ -11,7 +11,8 @@ from patrol.clock import now
 from patrol.models import Bucket, Issue, Scan, Server, Software
 from patrol.scanning import workers
 
-SERVER_FIELDS = {"id", "name", "created_at", "scanning", "last_scan", "issue_count"}
+SERVER_FIELDS = {"id", "name", "created_at", "scanning", "last_scan", "issue_count", "state", "open_by_severity",
+                 "dismissed_issue_count", "software_count", "last_push_at", "advisories_as_of"}
 SCAN_FIELDS = {"id", "server_id", "trigger", "status", "started_at", "finished_at",
                "issue_count", "new_issue_count", "resolved_issue_count"}
 

@@ -289,6 +289,30 @@ def test_min_severity_keeps_lesser_new_issues_out_of_slack(app, client, db, make
     assert f"{len(wanted)} new issues" in message["text"]
 
 
+def test_known_exploited_only_keeps_other_new_issues_out_of_slack(app, client, db, make_account, make_server, slack):
+    owner = make_account()
+    demo.import_exploit_samples(db)  # lists minimist's CVE as known exploited, none of the Python ones
+    server_id = server_with(client, db, make_server, owner, "python")
+    url = slack.webhook_url()
+    hook = add_slack_webhook(client, owner, url, known_exploited_only=True)
+    start_engine(app)
+
+    scan(client, db, owner, server_id)  # new issues, none known exploited: no message of them
+    (finished,) = wait_for_posts(slack, url, 1)
+    assert identifier(finished.payload) == "webhook.scan_finished"
+
+    push(client, owner, server_id, "npm", demo.lockfile_items("npm"))
+    scan(client, db, owner, server_id)
+    later = wait_for_posts(slack, url, 3)[1:]
+    (message,) = [r.payload for r in later if identifier(r.payload) == "webhook.new_server_issues"]
+    (delivery,) = [d for d in settled(client, owner, hook, 3) if d["identifier"] == "webhook.new_server_issues"]
+    issues = event(client, owner, hook, delivery)["issues"]
+    assert {i["software"]["name"] for i in issues if i["known_exploited"]} == {"minimist"}
+    assert "GHSA-xvch-5gv4-984h" in text_of(message) and "1 new issue" in message["text"]
+    others = [i["advisory"]["id"] for i in issues if not i["known_exploited"]]
+    assert others and not [advisory_id for advisory_id in others if advisory_id in text_of(message)]
+
+
 @pytest.mark.parametrize("code", DEAD)
 def test_a_dead_slack_webhook_is_disabled_with_slacks_reason(
     app, client, db, make_account, make_server, slack, code,

@@ -44,14 +44,15 @@ def test_a_webhook_is_added_listed_shown_changed_and_deleted(client, owner):
     assert show(client, owner, made["id"]).json["data"] == listed[0]
 
     changed = patch(client, owner, made["id"], url="http://127.0.0.1:9/other", events=SCAN_EVENTS,
-                    format="json", kind="slack", description="", enabled=False, min_severity="high")
+                    format="json", kind="slack", description="", enabled=False, min_severity="high",
+                    known_exploited_only=True)
     assert changed.status_code == 200, changed.json
     now_is = show(client, owner, made["id"]).json["data"]
     assert now_is == changed.json["data"]
     # A kind: slack webhook's URL is its credential wherever it points: shown masked.
     assert (now_is["url"], now_is["kind"], now_is["format"]) == (f"http://127.0.0.1:9/{MASK}", "slack", "json")
     assert (now_is["events"], now_is["description"], now_is["min_severity"]) == (SCAN_EVENTS, None, "high")
-    assert now_is["enabled"] is False
+    assert now_is["enabled"] is False and now_is["known_exploited_only"] is True
 
     assert client.delete(f"/api/webhooks/{made['id']}", auth=owner.auth).json == {"data": True}
     assert show(client, owner, made["id"]).status_code == 404
@@ -124,6 +125,7 @@ def test_the_kind_can_be_set_by_hand_and_a_new_url_is_judged_again(client, owner
     ({"url": "https://example.com/hook", "format": "xml"}, "format"),
     ({"url": "https://example.com/hook", "events": ["webhook.everything"]}, "events"),
     ({"url": "https://example.com/hook", "min_severity": "dreadful"}, "min_severity"),
+    ({"url": "https://example.com/hook", "known_exploited_only": "perhaps"}, "known_exploited_only"),
     ({"url": "https://example.com/hook", "description": "x" * 501}, "description"),
 ])
 def test_invalid_settings_are_refused_field_by_field(client, owner, fields, field):

@@ -19,7 +19,9 @@ from sqlalchemy import inspect, select, text
 
 from bot.parsing import ACTIONS
 from patrol import background
+from patrol.advisories import importer, sources
 from patrol.models import Scan
+from tests.support.data import OSV
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import Receiver, wait_until
 from tests.support.slack_api_standin import SlackRequests, slack_api  # noqa: F401 - a fixture
@@ -49,7 +51,9 @@ class Call:
 
 HOOK_FORM = {"url": "http://127.0.0.1:9/intruder", "description": "mine now", "events": "webhook.test"}
 NEW_PASSWORD_FORM = {"current_password": PASSWORD, "password": "n3w pass phrase", "confirm": "n3w pass phrase"}
-SOFTWARE = {"software": [{"n": "openssl", "v": "1.0.1"}]}
+SOFTWARE = {"software": [{"n": "openssl", "v": "1.0.1"}, {"n": "lodash", "v": "4.17.0", "e": "npm"}]}
+ADVISORY = "GHSA-35jh-r3h4-6jhm"  # imported for the victim: lodash 4.17.0 has an open issue
+DISMISSAL = {"reason": "risk_accepted", "comment": "mine now"}
 MATRIX: dict[tuple[str, str], Call] = {
     # The API, with the intruder's key and the victim's ids.
     ("/api/servers/<id:server_id>", "GET"): Call("api", "/api/servers/{server}"),
@@ -71,6 +75,22 @@ MATRIX: dict[tuple[str, str], Call] = {
         Call("api", "/api/servers/{server}/software_bucket/{bucket}", SOFTWARE),
     ("/api/servers/<id:server_id>/software_bucket/<any_text:key>/delete", "POST"):
         Call("api", "/api/servers/{server}/software_bucket/{bucket}/delete"),
+    ("/api/servers/<id:server_id>/upgrades", "GET"): Call("api", "/api/servers/{server}/upgrades"),
+    ("/api/servers/<id:server_id>/issues/<id:issue_id>/dismissal", "POST"):
+        Call("api", "/api/servers/{server}/issues/{issue}/dismissal", DISMISSAL),
+    ("/api/servers/<id:server_id>/issues/<id:issue_id>/dismissal", "DELETE"):
+        Call("api", "/api/servers/{server}/issues/{issue}/dismissal"),
+    ("/api/servers/<id:server_id>/advisories/<osv_id>/dismissal", "POST"):
+        Call("api", "/api/servers/{server}/advisories/{advisory}/dismissal", DISMISSAL),
+    ("/api/servers/<id:server_id>/advisories/<osv_id>/dismissal", "DELETE"):
+        Call("api", "/api/servers/{server}/advisories/{advisory}/dismissal"),
+    # Account-wide dismissals act on the caller's own account: nothing of the victim's may change.
+    ("/api/advisories/<osv_id>/dismissal", "POST"):
+        Call("api", "/api/advisories/{advisory}/dismissal", DISMISSAL, foreign=False),
+    ("/api/advisories/<osv_id>/dismissal", "DELETE"):
+        Call("api", "/api/advisories/{advisory}/dismissal", foreign=False),
+    ("/api/dismissals", "GET"): Call("api", "/api/dismissals", foreign=False),
+    ("/api/dismissals/audit", "GET"): Call("api", "/api/dismissals/audit", foreign=False),
     ("/api/webhooks/<webhook_id>", "GET"): Call("api", "/api/webhooks/{webhook}"),
     ("/api/webhooks/<webhook_id>", "PATCH"): Call("api", "/api/webhooks/{webhook}", {"description": "mine"}),
     ("/api/webhooks/<webhook_id>", "DELETE"): Call("api", "/api/webhooks/{webhook}"),
@@ -185,6 +205,7 @@ def world(app, db, client, make_account, make_server, runner, live_server) -> Wo
     victim = make_account("victim@example.com", PASSWORD)
     server_id = make_server(victim, VICTIM_SERVER)
     background.get(app).start()  # scans and deliveries run as they do in `patrol serve`
+    importer.import_records(db, sources.read([OSV / f"{ADVISORY}.json"]))
     with Receiver() as receiver:
         api = app.test_client()
         api.post(f"/api/servers/{server_id}/software_bucket/{VICTIM_BUCKET}", json=SOFTWARE, auth=victim.auth)
@@ -194,7 +215,9 @@ def world(app, db, client, make_account, make_server, runner, live_server) -> Wo
         delivery = api.post(f"/api/webhooks/{hook['id']}/test", auth=victim.auth).json["data"]
         wait_until(lambda: settled(db), what="the victim's scan and deliveries to finish")
     software_id = api.get(f"/api/servers/{server_id}/software", auth=victim.auth).json["data"][0]["id"]
+    issue_id = api.get(f"/api/servers/{server_id}/issues", auth=victim.auth).json["data"][0]["id"]
     ids = {"server": server_id, "software": software_id, "bucket": VICTIM_BUCKET, "webhook": hook["id"],
+           "issue": issue_id, "advisory": ADVISORY,
            "delivery": delivery["id"], "event": delivery["event_id"], "credential": victim.key}
     app.config["API_URL"] = live_server.base_url + "/api"
     return World(ids, victim.account_id, (VICTIM_SERVER, hook["id"], "victim-hook", victim.key, VICTIM_BUCKET))

@@ -6,4 +6,4 @@ pyproject.toml alone cannot list found packages and a renamed folder together.
 """
 from setuptools import find_packages, setup
 
-setup(packages=[*find_packages(include=["patrol*", "webhooks*", "bot*", "web*"]), "patrol_templates"])
+setup(packages=[*find_packages(include=["patrol*", "slackkit*", "webhooks*", "bot*", "web*"]), "patrol_templates"])

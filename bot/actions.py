@@ -20,7 +20,7 @@ from bot.patrol_api import PatrolApi
 from bot.replying import Answerer
 from bot.workspace_events import publish_home
 from patrol.servers import MAX_ID
-from webhooks.slack.blocks import OPEN_SERVER, SCAN_AGAIN, SHOW_ISSUES, context
+from slackkit.blocks import OPEN_SERVER, SCAN_AGAIN, SHOW_ISSUES, context
 
 REFLECTION = "patrol_reflection"  # the block_id of the "Scan requested by" line
 

@@ -19,10 +19,10 @@ from bot.patrol_api import PatrolApi
 from bot.replying import Answerer
 from bot.subscription_words import EVENT_NAMES, Subscription
 from patrol.db import get_db
+from slackkit import blocks
 from webhooks import subscriptions
 from webhooks.channels import targets
 from webhooks.models import Webhook
-from webhooks.slack import blocks
 
 log = logging.getLogger(__name__)
 _LABELS = {event: name for name, event in EVENT_NAMES.items()}

@@ -19,10 +19,10 @@ from bot.patrol_api import PatrolApi
 from bot.replying import Answerer
 from bot.subscription_words import EVENT_NAMES
 from patrol.db import get_db
+from slackkit import blocks
+from slackkit.messages import moment
 from webhooks import subscriptions
 from webhooks.channels import targets
-from webhooks.slack import blocks
-from webhooks.slack.messages import moment
 
 WITH_BUTTONS = 5  # the worst servers get Scan and Open buttons; the list itself names them all
 _LABELS = {event: name for name, event in EVENT_NAMES.items()}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot import subscription_words
 from bot.command_errors import BadOption, CommandError, MissingServer, UnexpectedWords, UnknownWord
-from webhooks.slack.severity import ORDER as SEVERITIES
+from slackkit.severity import ORDER as SEVERITIES
 
 __all__ = ["BadOption", "CommandError", "MissingServer", "Question", "UnexpectedWords", "UnknownWord", "parse"]
 

@@ -11,8 +11,8 @@ from bot.answers.detail import server_detail
 from bot.answers.issues import issue_list
 from bot.answers.listing import status_list
 from bot.patrol_api import PatrolApi, PatrolApiError
+from slackkit import severity
 from webhooks.models import SLACK_KINDS
-from webhooks.slack import severity
 
 
 def status_all(api: PatrolApi) -> Message:

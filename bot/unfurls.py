@@ -15,7 +15,7 @@ from bot.answers.listing import worst
 from bot.patrol_api import PatrolApi, PatrolApiError
 from bot.replying import Answerer
 from patrol.servers import MAX_ID
-from webhooks.slack import blocks, severity
+from slackkit import blocks, severity
 
 MAX_LINKS = 5  # Slack sends at most a few links per message; more would be a flood
 

@@ -20,13 +20,13 @@ from flask import Flask
 from patrol import background, events
 from patrol.clock import now
 from patrol.db import get_db
+from slackkit.context import MessageContext
 from webhooks import adaptive, addresses, fanout, outcomes, payloads, queue, retention, send, telemetry, wakeups
 from webhooks.channels import tokens
 from webhooks.channels.living import Messages
 from webhooks.channels.sending import ChannelSender
 from webhooks.models import FAILED, SLACK, SLACK_CHANNEL, SLACK_KINDS
 from webhooks.results import Result
-from webhooks.slack.context import MessageContext
 from webhooks.transport import EventLoopThread
 
 log = logging.getLogger(__name__)

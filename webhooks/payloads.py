@@ -6,9 +6,9 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from slackkit import render as slack_render
+from slackkit.context import MessageContext
 from webhooks import signing, subscriptions
-from webhooks.slack import render as slack_render
-from webhooks.slack.context import MessageContext
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from functools import cache
 from slack_sdk.models.blocks import Block
 
 from patrol import resources
-from webhooks.slack import blocks, limits
-from webhooks.slack.issues import issue_facts
-from webhooks.slack.messages import Message, moment, one_line
-from webhooks.slack.wording import Wording
+from slackkit import blocks, limits
+from slackkit.issues import issue_facts
+from slackkit.messages import Message, moment, one_line
+from slackkit.wording import Wording
 
 __all__ = ["Message", "button_wording", "issue_facts", "facts_of_server", "packed", "payload", "say"]
 

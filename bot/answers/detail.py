@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from slack_sdk.models.blocks import Block
 
 from bot.answers import Message, button_wording, issue_facts, facts_of_server, packed, say
-from webhooks.slack import blocks, severity
+from slackkit import blocks, severity
 
 NEWEST = 5
 

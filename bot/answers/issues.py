@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.answers import Message, button_wording, issue_facts, facts_of_server, packed, say
-from webhooks.slack import blocks, severity
+from slackkit import blocks, severity
 
 # Thirty one-line issues stay readable; the rest are counted and linked.
 MAX_LISTED = 30

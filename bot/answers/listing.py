@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.answers import Message, facts_of_server, packed, say
-from webhooks.slack import blocks, severity
+from slackkit import blocks, severity
 
 # Forty lines fill a screen; the rest are counted, and they have the fewest issues.
 MAX_LISTED = 40

@@ -4,7 +4,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 
 from bot.answers import Message, say
-from webhooks.slack import blocks
+from slackkit import blocks
 
 
 def help_message() -> Message:

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from patrol.models import Scan
+from slackkit.blocks import OPEN_SERVER, SCAN_AGAIN, SHOW_ISSUES
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import receivers  # noqa: F401 - a fixture
 from tests.support.slack_api_standin import SlackRequests, slack_api  # noqa: F401 - a fixture
-from webhooks.slack.blocks import OPEN_SERVER, SCAN_AGAIN, SHOW_ISSUES
 
 SIGNING_SECRET = "b7e151628aed2a6abf7158809cf4f3c7"
 TEAM = "T0BUTTONS1"

@@ -12,12 +12,12 @@ from bot.models import WorkspaceLink
 from patrol.advisories import sync
 from patrol.feeds import state as feeds
 from patrol.models import Credential
+from slackkit.blocks import SCAN_AGAIN
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.slack_api_standin import Workspace, slack_api  # noqa: F401 - a fixture
 from tests.support.slack_steps import linked_account, single_workspace, slack_requests, vulnerable_server
 from webhooks.models import SLACK_CHANNEL, Webhook
-from webhooks.slack.blocks import SCAN_AGAIN
 
 SIGNING_SECRET = "e7e7e7e7c0c0c0c0e7e7e7e7c0c0c0c0"
 TEAM = "T0EVENTS01"

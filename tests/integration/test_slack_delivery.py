@@ -3,7 +3,7 @@ stand-in on loopback, paces them, and reads Slack's answers as Slack means them.
 
 Every webhook here is `kind: slack` by hand, because the stand-in is not on
 hooks.slack.com; messages are judged by the stand-in (written from Slack's
-documentation) and by `webhooks.slack.limits`, each apart from the other.
+documentation) and by `slackkit.limits`, each apart from the other.
 """
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ import pytest
 from patrol import demo
 from patrol.advisories import importer
 from patrol.scanning import workers
+from slackkit import limits
+from slackkit.issues import MAX_LISTED
 from tests.support.receivers import loopback_only, wait_until
 from tests.support.slack_standin import FAILURES, Received, SlackStandin
 from tests.support.webhook_calls import add_webhook, deliveries, send_test
 from webhooks.models import FAILED, SUCCEEDED
-from webhooks.slack import limits
-from webhooks.slack.issues import MAX_LISTED
 
 PACE = 0.2  # SLACK_MIN_INTERVAL, seconds
 WAIT = 60.0  # a deadline for waits, generous for a busy machine; no test takes near it

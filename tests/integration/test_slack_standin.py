@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from slackkit.render import MessageContext, render
 from tests.support.slack_standin import FAILURES, SlackStandin
 from webhooks.slack.answers import Outcome, classify
-from webhooks.slack.render import MessageContext, render
 
 INPUTS = Path(__file__).parents[1] / "unit" / "golden" / "slack" / "inputs"
 

@@ -20,11 +20,11 @@ import pytest
 import requests
 
 from patrol import background, demo
+from slackkit import blocks
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import Receiver, wait_until
 from tests.support.slack_api_standin import SlackRequests, slack_api  # noqa: F401 - a fixture
 from tests.support.slack_standin import SlackStandin
-from webhooks.slack import blocks
 
 pytestmark = pytest.mark.reliability
 SIGNING_SECRET = "c4ca4238a0b923820dcc509a6f75849b"

@@ -21,12 +21,12 @@ from bot.parsing import ACTIONS
 from patrol import background
 from patrol.advisories import importer, sources
 from patrol.models import Scan
+from slackkit import blocks
 from tests.support.data import OSV
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 from tests.support.receivers import Receiver, wait_until
 from tests.support.slack_api_standin import SlackRequests, slack_api  # noqa: F401 - a fixture
 from tests.support.web_pages import PASSWORD, post_form, sign_in
-from webhooks.slack import blocks
 
 pytestmark = pytest.mark.reliability
 SIGNING_SECRET = "8f14e45fceea167a5a36dedd4bea2543"

@@ -6,7 +6,7 @@ per webhook the failures a test asks for (dead channels, 500, a rate limit
 with `429 rate_limited` and Retry-After). It records every request.
 
 Its payload rules are written here from Slack's documentation, on purpose
-apart from `webhooks.slack.limits`, so that a mistake in one is caught by the
+apart from `slackkit.limits`, so that a mistake in one is caught by the
 other. It is stricter than Slack in one place: a `text` over 40,000
 characters is refused, where Slack would cut it.
 """

@@ -8,7 +8,7 @@ from bot.answers import notes, payload
 from bot.answers.detail import NEWEST, server_detail
 from bot.answers.issues import MAX_LISTED as MAX_ISSUES, issue_list
 from bot.answers.listing import MAX_LISTED as MAX_SERVERS, status_list
-from webhooks.slack import limits
+from slackkit import limits
 
 SEVERITIES = ("critical", "high", "medium", "low", "unknown")
 

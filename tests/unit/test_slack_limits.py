@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from slack_sdk.models.blocks import DividerBlock, SectionBlock
 
-from webhooks.slack import limits
+from slackkit import limits
 
 
 def section(text: str = "hello") -> dict:

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webhooks.slack import limits, wording
-from webhooks.slack.render import MessageContext, UnknownEvent, render
+from slackkit import limits, wording
+from slackkit.render import MessageContext, UnknownEvent, render
 
 GOLDEN = Path(__file__).parent / "golden" / "slack"
 CASES = sorted(path.stem for path in (GOLDEN / "inputs").glob("*.json"))

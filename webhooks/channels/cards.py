@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cache
 
-from webhooks.slack import blocks, limits, severity
-from webhooks.slack.issues import TEMPLATE as ISSUES_TEMPLATE
-from webhooks.slack.issues import issue_facts
-from webhooks.slack.wording import Wording
+from slackkit import blocks, limits, severity
+from slackkit.issues import TEMPLATE as ISSUES_TEMPLATE
+from slackkit.issues import issue_facts
+from slackkit.wording import Wording
 
 
 @cache

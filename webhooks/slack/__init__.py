@@ -1,2 +1,2 @@
-"""Slack Incoming Webhooks: Block Kit messages for events (`render`), Slack's
-limits (`limits`), Slack's answers (`answers`) and Slack webhook URLs (`urls`)."""
+"""Delivery to Slack Incoming Webhooks: Slack's answers to a post (`answers`)
+and Slack webhook URLs (`urls`). The messages themselves are built by `slackkit`."""

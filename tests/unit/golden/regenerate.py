@@ -16,7 +16,7 @@ from pathlib import Path
 GOLDEN = Path(__file__).resolve().parent / "slack"
 sys.path.insert(0, str(GOLDEN.parents[3]))  # the repo root, so this runs without installing Patrol
 
-from webhooks.slack.render import MessageContext, render  # noqa: E402
+from slackkit.render import MessageContext, render  # noqa: E402
 
 
 def main() -> None:

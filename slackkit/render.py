@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import cache
 
-from webhooks.slack import issues, limits, messages
-from webhooks.slack.context import MessageContext
-from webhooks.slack.messages import Message
-from webhooks.slack.wording import Wording
+from slackkit import issues, limits, messages
+from slackkit.context import MessageContext
+from slackkit.messages import Message
+from slackkit.wording import Wording
 
 __all__ = ["MessageContext", "UnknownEvent", "render"]
 

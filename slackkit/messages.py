@@ -11,9 +11,9 @@ from typing import NamedTuple
 
 from slack_sdk.models.blocks import Block
 
-from webhooks.slack import blocks, severity
-from webhooks.slack.context import MessageContext
-from webhooks.slack.wording import Wording
+from slackkit import blocks, severity
+from slackkit.context import MessageContext
+from slackkit.wording import Wording
 
 
 class Message(NamedTuple):

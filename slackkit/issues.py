@@ -6,10 +6,10 @@ from collections.abc import Mapping
 
 from slack_sdk.models.blocks import Block
 
-from webhooks.slack import blocks, severity
-from webhooks.slack.context import MessageContext
-from webhooks.slack.messages import Message, one_line, scan_footer, server_id, server_name
-from webhooks.slack.wording import Wording
+from slackkit import blocks, severity
+from slackkit.context import MessageContext
+from slackkit.messages import Message, one_line, scan_footer, server_id, server_name
+from slackkit.wording import Wording
 
 # One section per issue. Ten keep the message readable and far below
 # Slack's 50 blocks; the rest are counted on a closing line.

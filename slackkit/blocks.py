@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from webhooks.slack.wording import Wording
+from slackkit.wording import Wording
 
 # Action ids the Bolt app listens for; the values carry the server id.
 OPEN_SERVER = "patrol_open_server"

@@ -27,7 +27,8 @@ class ExtensionError(ConfigError):
 
 @dataclass(frozen=True)
 class Extension:
-    """What an extension's entry point names: how to plug it in, and what must be plugged in first."""
+    """What an extension's entry point (of the same name) names: how to plug it in, and what must be
+    plugged in first."""
 
     name: str
     init_app: Callable[[Flask], None]
@@ -35,31 +36,32 @@ class Extension:
 
 
 def choose(wanted: Collection[str] | None) -> list[Extension]:
-    """The extensions `wanted` names (None: every installed one), in the order they must load."""
+    """The installed extensions `wanted` names (None: every one), in the order they must load."""
     installed = {entry.name: entry for entry in entry_points(group=GROUP)}
     names = sorted(installed) if wanted is None else list(dict.fromkeys(wanted))
     unknown = [name for name in names if name not in installed]
     if unknown:
         raise ExtensionError(f"{VARIABLE} names {', '.join(unknown)}, which is not an installed extension "
                              f"(installed: {', '.join(sorted(installed)) or 'none'}; `none` loads the core alone)")
-    chosen = {name: installed[name].load() for name in names}
-    _check_requirements(chosen)
-    return [chosen[name] for name in _load_order(chosen)]
+    return in_load_order([installed[name].load() for name in names])
 
 
-def _check_requirements(chosen: dict[str, Extension]) -> None:
-    broken = [f"{name} requires {', '.join(missing)}"
-              for name, extension in sorted(chosen.items())
-              if (missing := [need for need in extension.requires if need not in chosen])]
-    if broken:
-        raise ExtensionError(f"{VARIABLE}: {'; '.join(broken)}; add what is required or leave out what needs it "
-                             f"(loading: {', '.join(sorted(chosen)) or 'none'})")
-
-
-def _load_order(chosen: dict[str, Extension]) -> list[str]:
-    graph = {name: extension.requires for name, extension in sorted(chosen.items())}
+def in_load_order(chosen: Collection[Extension]) -> list[Extension]:
+    """`chosen`, each after those it requires; an error if one requires an extension left out."""
+    by_name = {extension.name: extension for extension in chosen}
+    _refuse_missing_requirements(by_name)
+    graph = {name: extension.requires for name, extension in sorted(by_name.items())}
     try:
-        return list(TopologicalSorter(graph).static_order())
+        return [by_name[name] for name in TopologicalSorter(graph).static_order()]
     except CycleError as exc:
         raise ExtensionError(f"{VARIABLE}: extensions require each other in a circle: {' -> '.join(exc.args[1])}") \
             from exc
+
+
+def _refuse_missing_requirements(by_name: dict[str, Extension]) -> None:
+    broken = [f"{name} requires {', '.join(missing)}"
+              for name, extension in sorted(by_name.items())
+              if (missing := [need for need in extension.requires if need not in by_name])]
+    if broken:
+        raise ExtensionError(f"{VARIABLE}: {'; '.join(broken)}; add what is required or leave out what needs it "
+                             f"(loading: {', '.join(sorted(by_name)) or 'none'})")

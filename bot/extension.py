@@ -7,6 +7,7 @@ from bot import app as bolt_app
 from bot import cli, links, routes, web_panel
 from bot.socket_mode import SocketMode
 from patrol import account_removal, background, banners, migrate, resources
+from patrol.extensions import Extension
 
 
 def init_app(app: Flask) -> None:
@@ -33,3 +34,6 @@ def init_app(app: Flask) -> None:
         banners.add(app, "Slack: Socket Mode (SLACK_APP_TOKEN): Patrol connects to Slack; no inbound requests.")
     else:
         banners.add(app, f"Slack: HTTP mode: Slack sends requests to {routes.EVENTS_PATH} (patrol serve).")
+
+
+extension = Extension("bot", init_app, requires=("webhooks",))

@@ -1,7 +1,7 @@
 """Patrol: server software inventory, OSV scans, signed webhooks and Slack."""
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, entry_points, version
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from flask import Flask
@@ -13,13 +13,15 @@ except PackageNotFoundError:  # running from a checkout that was not installed
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the Patrol app: core API, then every installed extension.
+    """Build the Patrol app: core API, then the chosen extensions (PATROL_EXTENSIONS).
 
     `config` overrides what `patrol.config.from_env` reads (tests pass theirs).
-    Extensions register under the `patrol.extensions` entry point group; the
-    core never imports them, which keeps the dependency pointing one way.
+    Extensions register under the `patrol.extensions` entry point group; a
+    choice that breaks a requirement is refused before anything is built,
+    then each loads after those it requires. The core never imports them,
+    which keeps the dependency pointing one way.
     """
-    from patrol import api, cli, config as settings, db, health, input_guard, logformat, metrics, resources
+    from patrol import api, cli, config as settings, db, extensions, health, input_guard, logformat, metrics, resources
     from patrol.advisories import schedule
     from patrol.accesslog import AccessLog
     from patrol.exploits import schedule as exploit_schedule
@@ -27,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from patrol.transactions import PatrolFlask
 
     wanted = {**settings.from_env(), **(config or {})}
+    chosen = extensions.choose(wanted["EXTENSIONS"])
     app = PatrolFlask(__name__, instance_path=wanted["INSTANCE_PATH"], instance_relative_config=True,
                       template_folder=str(resources.templates()))
     app.config.update(wanted)
@@ -42,7 +45,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     schedule.init_app(app)
     exploit_schedule.init_app(app)
     cli.init_app(app)
-    _load_extensions(app)
+    for extension in chosen:
+        extension.init_app(app)
     app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
@@ -55,9 +59,3 @@ def _trust_proxies(app: Flask, hops: int) -> None:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-
-def _load_extensions(app: Flask) -> None:
-    wanted = app.config.get("EXTENSIONS")
-    for entry in entry_points(group="patrol.extensions"):
-        if wanted is None or entry.name in wanted:
-            entry.load()(app)

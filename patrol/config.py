@@ -85,6 +85,12 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _extensions(env: Mapping[str, str]) -> list[str] | None:
+    """PATROL_EXTENSIONS: unset or empty is every installed extension (None), `none` the core alone."""
+    names = [name.lower() for name in _list(env, "PATROL_EXTENSIONS")]
+    return [] if names == ["none"] else names or None
+
+
 def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read every Patrol setting from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -137,6 +143,7 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LOG_FORMAT": _choice(env, "PATROL_LOG_FORMAT", ("text", "json")),
         "METRICS_HOST": env.get("PATROL_METRICS_HOST") or "127.0.0.1",
         "METRICS_PORT": _int(env, "PATROL_METRICS_PORT", 0),
+        "EXTENSIONS": _extensions(env),
     }
 
 

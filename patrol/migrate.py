@@ -5,12 +5,17 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from flask import Flask
 
 from patrol import resources
 from patrol.db import get_db
 
 SCRIPTS = resources.path("patrol", "migrations")
+
+
+class MigrationError(Exception):
+    """Alembic cannot upgrade this database, e.g. one upgraded with an extension now left out."""
 
 
 def add_versions(app: Flask, folder: Path) -> None:
@@ -31,7 +36,11 @@ def upgrade(app: Flask) -> None:
     config = _config(app)
     with get_db(app).engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+        try:
+            command.upgrade(config, "heads")
+        except CommandError as exc:
+            raise MigrationError(f"cannot upgrade the database: {exc} (was it upgraded with an extension "
+                                 "that PATROL_EXTENSIONS now leaves out?)") from exc
 
 
 def revision(app: Flask, message: str, folder: Path | None = None, head: str = "heads") -> None:

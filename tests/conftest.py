@@ -2,6 +2,8 @@
 
 Every test gets a fresh database: a SQLite file by default, or a PostgreSQL
 database when PATROL_DATABASE_URL points at one (.ci/run does both).
+Apps load the extensions PATROL_EXTENSIONS chooses (all by default); a test
+marked `extensions(...)` runs only when every extension it names is loaded.
 """
 from __future__ import annotations
 
@@ -9,14 +11,36 @@ from dataclasses import dataclass
 
 import pytest
 
-from patrol import accounts, config, create_app, servers
+from patrol import accounts, create_app, extensions, servers
+from patrol import config as settings
 from patrol.db import get_db
 from tests.support import databases
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the tests that need an extension this run leaves out."""
+    loaded = loaded_extensions()
+    left_out = [item for item in items if not needs(item) <= loaded]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if needs(item) <= loaded]
+
+
+def loaded_extensions() -> set[str]:
+    """The extensions every app of this run loads, as PATROL_EXTENSIONS chooses them."""
+    try:
+        return {extension.name for extension in extensions.choose(settings.from_env()["EXTENSIONS"])}
+    except extensions.ExtensionError as exc:
+        raise pytest.UsageError(str(exc)) from exc
+
+
+def needs(item: pytest.Item) -> set[str]:
+    return {name for mark in item.iter_markers("extensions") for name in mark.args}
+
+
 @pytest.fixture(scope="session")
 def database_factory(tmp_path_factory):
-    made = databases.factory(config.from_env()["DATABASE_URL"], tmp_path_factory.mktemp("db"))
+    made = databases.factory(settings.from_env()["DATABASE_URL"], tmp_path_factory.mktemp("db"))
     yield made
     made.close()
 

@@ -5,6 +5,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from patrol import account_removal, migrate, resources, signin
+from patrol.extensions import Extension
 
 
 def init_app(app: Flask) -> None:
@@ -36,3 +37,6 @@ def _configure_cookies(app: Flask) -> None:
         # The cookie outlives no session; the server decides when a session ends.
         PERMANENT_SESSION_LIFETIME=app.config["SESSION_MAX_AGE"],
     )
+
+
+extension = Extension("web", init_app, requires=("webhooks",))

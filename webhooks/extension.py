@@ -6,6 +6,7 @@ from flask import Flask
 from patrol import background, migrate, resources
 from patrol.api import openapi
 from patrol.db import get_db
+from patrol.extensions import Extension
 from webhooks import api, cli, telemetry
 from webhooks.engine import Engine
 
@@ -22,3 +23,6 @@ def init_app(app: Flask) -> None:
     background.get(app).add(engine)
     get_db(app).on_events_committed(engine.fanout_loop.wake)
     app.cli.add_command(cli.worker)
+
+
+extension = Extension("webhooks", init_app)

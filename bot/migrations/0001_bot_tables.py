@@ -12,7 +12,7 @@ import patrol.models.types
 revision = '0001_bot'
 down_revision = None
 branch_labels = ('bot',)
-depends_on = ['0001_core', '0001_webhooks']
+depends_on = '0001_core'
 
 
 def upgrade() -> None:

@@ -14,14 +14,14 @@ from flask import Flask
 from flask.cli import ScriptInfo
 from sqlalchemy.exc import DBAPIError
 
-from patrol import __version__
+from patrol import __version__, migrate
 from patrol.cli import accounts, advisories, database, exploits, push, scans, serve
 from patrol.cli.apps import build_app, built_app
 from patrol.cli.errors import OperationalError, database_unusable
 
 
 class PatrolGroup(click.Group):
-    """Patrol's commands and the app's; database failures become one clear line."""
+    """Patrol's commands and the app's; database and migration failures become one clear line."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
@@ -46,6 +46,8 @@ class PatrolGroup(click.Group):
         except DBAPIError as exc:  # the database refused or could not be reached
             app = built_app()
             raise database_unusable(app.config["DATABASE_URL"] if app else None, exc) from exc
+        except migrate.MigrationError as exc:
+            raise OperationalError(str(exc)) from exc
 
     @staticmethod
     def _app_commands(ctx: click.Context) -> click.Group:

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.support.web_pages import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.extensions("web")]
 TRICKS = ["/%09/evil.example", "/%0a/evil.example", "/%5Cevil.example", "//evil.example"]
 
 

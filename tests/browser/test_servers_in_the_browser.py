@@ -6,7 +6,7 @@ from patrol import demo
 from tests.support.browser import screenshot
 from tests.support.web_pages import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.extensions("web")]
 
 
 def sign_in(page, email):  # noqa: ANN001, ANN201

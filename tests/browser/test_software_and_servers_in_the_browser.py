@@ -13,7 +13,7 @@ from tests.support.browser import screenshot
 from tests.support.receivers import receivers  # noqa: F401 - a fixture
 from tests.support.web_pages import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.extensions("web")]
 UTC_TIME = re.compile(r"\d{4}-\d\d-\d\d ([01]\d|2[0-3]):[0-5]\d UTC")
 
 

@@ -9,7 +9,7 @@ from tests.support.browser import screenshot
 from tests.support.receivers import Answer, receivers  # noqa: F401 - a fixture
 from tests.support.web_pages import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.extensions("web")]
 SLACK_URL = "https://hooks.slack.com/services/T000/B000/XXXX"
 
 

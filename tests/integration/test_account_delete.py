@@ -17,6 +17,8 @@ from tests.support.receivers import receivers  # noqa: F401 - `receivers` is a f
 from tests.support.webhook_calls import add_webhook, deliver_due, send_test
 from web import signin_limits
 
+pytestmark = pytest.mark.extensions("webhooks", "bot", "web")
+
 INSTALLATIONS, BOTS = (t for t in SLACK_SDK_TABLES if t.name in ("slack_installations", "slack_bots"))
 
 

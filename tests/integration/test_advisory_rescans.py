@@ -126,6 +126,7 @@ def test_expired_buckets_and_other_names_do_not_count(client, db, make_account):
         assert rescans.affected_servers(session, {("npm", "lodash")}) == set()
 
 
+@pytest.mark.extensions("webhooks")
 def test_end_to_end_a_published_record_reaches_the_affected_servers_webhook(
     client, db, settings, make_account, mirror, receivers,
 ):

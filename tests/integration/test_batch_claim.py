@@ -15,6 +15,8 @@ from webhooks.models import SUCCEEDED, Attempt, Delivery
 from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.webhook_calls import add_webhook, record_events
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 LEASE = timedelta(minutes=5)
 
 

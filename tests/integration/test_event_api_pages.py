@@ -14,6 +14,8 @@ from patrol.models import Event
 from tests.support.webhook_calls import add_webhook
 from webhooks.models import Delivery
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 ISSUES = 230
 
 

@@ -45,6 +45,7 @@ def _section(help_text: str, title: str) -> list[str]:
     return [line.split()[0].rstrip(",") for line in body.splitlines() if line.startswith("  ") and line.split()]
 
 
+@pytest.mark.extensions("webhooks", "bot")
 def test_help_lists_patrols_commands_and_options_only():
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0, result.output
@@ -106,6 +107,7 @@ def _count(database, table: str) -> int:  # noqa: ANN001 - a SQLite file
     return found
 
 
+@pytest.mark.extensions("webhooks")
 def test_the_demo_keeps_to_its_own_database(tmp_path):
     """Two demo runs, then a plain serve, on the default SQLite files of one instance folder."""
     instance = tmp_path / "instance"

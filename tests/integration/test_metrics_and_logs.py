@@ -16,6 +16,8 @@ from tests.integration.test_webhook_delivery import scan, vulnerable_server
 from tests.support.receivers import Answer, receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.webhook_calls import add_webhook
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 SCAN_EVENTS = 3  # started, new issues, finished
 
 

@@ -25,6 +25,8 @@ from tests.support.slack_standin import FAILURES, Received, SlackStandin
 from tests.support.webhook_calls import add_webhook, deliveries, send_test
 from webhooks.models import FAILED, SUCCEEDED
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 PACE = 0.2  # SLACK_MIN_INTERVAL, seconds
 WAIT = 60.0  # a deadline for waits, generous for a busy machine; no test takes near it
 PUBLIC_URL = "https://patrol.example.com"  # only written into messages, never called

@@ -11,6 +11,8 @@ from webhooks.channels import targets
 from webhooks.channels.living import HANDFUL, LivingMessages, Messages
 from webhooks.channels.webapi import WebApi
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 TEAM = "T0LIVING1"
 BOT = Workspace(team_id=TEAM, bot_token="xoxb-living-token")
 CHANNEL = targets.Channel(TEAM, "C0ALERTS", "#alerts")

@@ -13,6 +13,8 @@ from slackkit.render import MessageContext, render
 from tests.support.slack_standin import FAILURES, SlackStandin
 from webhooks.slack.answers import Outcome, classify
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 INPUTS = Path(__file__).parents[1] / "unit" / "golden" / "slack" / "inputs"
 
 

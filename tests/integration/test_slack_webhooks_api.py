@@ -13,6 +13,8 @@ import pytest
 from tests.support.receivers import loopback_only
 from webhooks.subscriptions import SLACK_DEFAULT, SUBSCRIBABLE
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 SECRET = "Zq8SlackSecretW3x"  # the last path segment: Slack's credential
 
 

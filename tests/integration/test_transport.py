@@ -27,6 +27,8 @@ from webhooks import signing
 from webhooks.addresses import AddressPolicy
 from webhooks.transport import KEEP_LIMIT, USER_AGENT, Sender
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 LOOPBACK = AddressPolicy(["127.0.0.0/8"])
 STRICT = AddressPolicy()
 BODY = b'{"webhook_id": "wh_1", "event_id": "evt_1", "identifier": "webhook.test"}'

@@ -59,6 +59,7 @@ def test_issues_page_with_meta(shop):
     assert len(third["data"]) == 3 and third["meta"]["page"] == 3
 
 
+@pytest.mark.extensions("webhooks")
 @pytest.mark.parametrize("path", ["/servers", "/servers/{id}/software", "/servers/{id}/software_bucket",
                                   "/servers/{id}/upgrades", "/webhooks", "/dismissals", "/dismissals/audit"])
 def test_every_list_honours_page_and_per_page(shop, path):

@@ -1,7 +1,11 @@
 """Advisory summaries and details on the server page: Markdown, rendered safely."""
+import pytest
+
 from patrol.advisories import importer
 from patrol.scanning import workers
 from tests.support.web_pages import PASSWORD, sign_in, text
+
+pytestmark = pytest.mark.extensions("web")
 
 HOSTILE = {
     "id": "GHSA-test-mark-down1", "modified": "2026-11-01T00:00:00Z",

@@ -10,6 +10,8 @@ from patrol.models import Credential
 from tests.support.web_pages import PASSWORD, post_form, sign_in, text
 from webhooks.models import Delivery, Webhook
 
+pytestmark = pytest.mark.extensions("web")
+
 SLACK_URL = "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX"
 
 

@@ -5,6 +5,8 @@ import pytest
 
 from tests.support.web_pages import PASSWORD, csrf_token, post_form, sign_in, text
 
+pytestmark = pytest.mark.extensions("web")
+
 
 def test_signed_out_pages_send_to_the_sign_in_form_and_back(client, make_account):
     caller = make_account(password=PASSWORD)

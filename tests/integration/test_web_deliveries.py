@@ -8,6 +8,8 @@ from tests.support.web_pages import PASSWORD, post_form, sign_in, text
 from tests.support.webhook_calls import deliver_due
 from webhooks.models import Delivery
 
+pytestmark = pytest.mark.extensions("web")
+
 
 @pytest.fixture
 def me(client, make_account):

@@ -7,6 +7,8 @@ from patrol.api.openapi import document
 from patrol.config import DEFAULT_RETRY_SCHEDULE
 from tests.support.web_pages import text
 
+pytestmark = pytest.mark.extensions("web")
+
 
 @pytest.fixture
 def app_config(app_config):

@@ -9,6 +9,8 @@ from patrol import demo
 from patrol.scanning import workers
 from tests.support.web_pages import PASSWORD, post_form, sign_in
 
+pytestmark = pytest.mark.extensions("web")
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 

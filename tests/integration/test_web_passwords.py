@@ -1,5 +1,9 @@
 """/set-password sets only a first password; changing one needs the current one."""
+import pytest
+
 from tests.support.web_pages import PASSWORD, post_form, sign_in, text
+
+pytestmark = pytest.mark.extensions("web")
 
 TAKEOVER = "attacker's own password"
 

@@ -8,6 +8,8 @@ from patrol.models import Scan
 from patrol.scanning import workers
 from tests.support.web_pages import PASSWORD, post_form, sign_in, text
 
+pytestmark = pytest.mark.extensions("web")
+
 
 def vulnerable_server(client, db, make_server, caller, name="web1.example.com"):  # noqa: ANN001, ANN201
     demo.import_advisories(db)

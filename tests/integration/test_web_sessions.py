@@ -1,10 +1,14 @@
 """Server-side sessions: the cookie names a session row; ending the row ends the cookie."""
+import pytest
+
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from web.models import WebSession
 from tests.support.web_pages import PASSWORD, post_form, sign_in, text
+
+pytestmark = pytest.mark.extensions("web")
 
 NEW_PASSWORD = "another horse battery"
 

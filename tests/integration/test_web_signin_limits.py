@@ -9,6 +9,8 @@ from patrol.db import get_db
 from tests.support.web_pages import PASSWORD, post_form, sign_in, text
 from web.models import SignInFailure
 
+pytestmark = pytest.mark.extensions("web")
+
 ATTACKER, OWNER = "203.0.113.9", "198.51.100.7"
 
 

@@ -1,10 +1,14 @@
 """The software list on a server's page: one row per Debian source package,
 vulnerable packages marked, and a search."""
+import pytest
+
 import re
 
 from patrol import demo
 from patrol.scanning import workers
 from tests.support.web_pages import PASSWORD, sign_in, text
+
+pytestmark = pytest.mark.extensions("web")
 
 # nginx 1.2.1 on Debian 7 is affected by the demo's DSA-3029-1 (fixed in 1.2.1-2.2+wheezy3).
 WHEEZY = [

@@ -11,6 +11,8 @@ from tests.support.receivers import receivers  # noqa: F401 - `receivers` is a f
 from tests.support.webhook_calls import add_webhook, deliver_due, deliveries, send_test
 from webhooks.slack.urls import MASK
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 SLACK_URL = "https://hooks.slack.com/services/T0001/B0001/SlackSecret0001"
 SCAN_EVENTS = ["webhook.scan_started", "webhook.new_server_issues", "webhook.scan_finished"]
 LOOPBACK = "http://127.0.0.1:9/hook"  # the discard port: never called, as no engine runs

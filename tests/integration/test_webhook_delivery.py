@@ -20,6 +20,8 @@ from webhooks.models import SUCCEEDED, Attempt, Delivery
 from tests.support.receivers import Answer, receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.webhook_calls import add_webhook, deliver_due, deliveries, send_test
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 SCAN_EVENTS = ["webhook.scan_started", "webhook.new_server_issues", "webhook.scan_finished"]
 
 

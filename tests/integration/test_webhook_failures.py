@@ -17,6 +17,8 @@ from webhooks.transport import KEEP_LIMIT
 from tests.support.receivers import Answer, receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.webhook_calls import add_webhook, deliveries, record_events, send_test
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 
 @pytest.fixture
 def app_config(app_config):

@@ -20,6 +20,8 @@ from webhooks.models import DELIVERING, SUCCEEDED, Delivery
 from tests.support.receivers import Answer, receivers, wait_until  # noqa: F401 - `receivers` is a fixture
 from tests.support.webhook_calls import add_webhook, record_events
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 EVENTS = 8
 # The `patrol` command, run by this interpreter wherever the console script was installed.
 PATROL = [sys.executable, "-c", "from patrol.cli import main; main()"]

@@ -27,7 +27,7 @@ from schemathesis import GenerationMode, checks
 from tests.support.live_server import LiveServer
 from tests.support.receivers import Receiver
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.extensions("webhooks")]
 EXAMPLES = 30  # per operation and mode: bounds each test's run
 
 # Valid input the schema cannot fully describe: `software` as a string must be JSON text, and an

@@ -35,7 +35,7 @@ from tests.support.tcp_proxy import TcpProxy
 from tests.support.webhook_calls import add_webhook, record_events
 from webhooks.models import DELIVERING, SUCCEEDED, Attempt, Delivery
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.extensions("webhooks")]
 EVENTS = 1000  # x 2 subscribed webhooks: 2,000 deliveries
 KILLS = 6
 RUN_LIMIT = 300.0  # seconds for everything to be delivered

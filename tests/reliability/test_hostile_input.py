@@ -44,6 +44,7 @@ def test_a_bucket_with_a_non_finite_expire_is_refused(client, owner, make_server
     assert "expire" in error["fields"]
 
 
+@pytest.mark.extensions("webhooks")
 @pytest.mark.parametrize("text", [r"\udc00", r"ops \ud83d", r"ops\u0000team"])
 def test_a_webhook_description_with_a_lone_surrogate_or_nul_is_refused(client, db, owner, text):
     body = '{"url": "http://127.0.0.1:9/hook", "description": "%s"}' % text
@@ -62,6 +63,7 @@ def test_a_nul_in_a_json_key_or_nested_value_is_refused(client, owner, make_serv
     assert set(error["fields"]) == {"software"}
 
 
+@pytest.mark.extensions("webhooks")
 def test_a_nul_in_a_form_body_is_refused(client, db, owner):
     answer = client.post("/api/webhooks", data={"url": "http://127.0.0.1:9/hook", "description": "a\x00b"},
                          auth=owner.auth)
@@ -69,6 +71,7 @@ def test_a_nul_in_a_form_body_is_refused(client, db, owner):
     assert "description" in assert_refused(answer)["fields"] and webhook_count(db) == 0
 
 
+@pytest.mark.extensions("webhooks")
 def test_a_nul_in_a_patch_is_refused(client, owner):
     hook = client.post("/api/webhooks", json={"url": "http://127.0.0.1:9/hook"}, auth=owner.auth).json["data"]
 
@@ -78,6 +81,7 @@ def test_a_nul_in_a_patch_is_refused(client, owner):
     assert client.get(f"/api/webhooks/{hook['id']}", auth=owner.auth).json["data"]["description"] != "x\x00"
 
 
+@pytest.mark.extensions("webhooks")
 @pytest.mark.parametrize("path", ["/api/webhooks/wh_%00", "/api/webhooks/wh_%00/deliveries",
                                   "/api/webhooks/wh_%00/events/x", "/api/webhooks/%ED%B2%80",
                                   "/api/servers/1/software_bucket/os%00"])
@@ -85,6 +89,7 @@ def test_an_id_in_the_path_with_a_nul_or_broken_utf8_is_not_found(client, owner,
     assert_refused(client.get(path, auth=owner.auth), 404)
 
 
+@pytest.mark.extensions("webhooks")
 def test_a_nul_in_the_query_is_refused(client, owner):
     error = assert_refused(client.get("/api/webhooks/wh_x/deliveries?page=1%00", auth=owner.auth))
 
@@ -97,6 +102,7 @@ def test_credentials_that_cannot_exist_are_401_like_any_wrong_credential(client,
         assert assert_refused(client.get("/api/user", **sent), 401)["code"] == "unauthorized"
 
 
+@pytest.mark.extensions("web")
 def test_signing_in_with_a_nul_in_the_email_is_refused_with_a_page(client):
     answer = post_form(client, "/signin", {"email": "a\x00@example.com", "password": "x"})
 
@@ -104,6 +110,7 @@ def test_signing_in_with_a_nul_in_the_email_is_refused_with_a_page(client):
     assert "<html" in answer.get_data(as_text=True).lower()
 
 
+@pytest.mark.extensions("web")
 def test_a_credential_label_with_a_nul_from_the_web_form_is_refused(client, owner):
     sign_in(client, owner.email)
 
@@ -113,6 +120,7 @@ def test_a_credential_label_with_a_nul_from_the_web_form_is_refused(client, owne
     assert "laptop" not in client.get("/api-settings").get_data(as_text=True)
 
 
+@pytest.mark.extensions("web")
 def test_a_webhook_description_with_a_nul_from_the_web_form_is_refused(client, db, owner):
     sign_in(client, owner.email)
 
@@ -122,6 +130,7 @@ def test_a_webhook_description_with_a_nul_from_the_web_form_is_refused(client, d
     assert answer.status_code == 422 and webhook_count(db) == 0
 
 
+@pytest.mark.extensions("web")
 @pytest.mark.parametrize("method, path", [("GET", "/api-settings/webhooks/%00/edit"),
                                           ("POST", "/api-settings/credentials/%00/revoke"),
                                           ("GET", "/api-settings/credentials/%00/revoke")])

@@ -44,6 +44,7 @@ def scan_row(db, scan_id):
         return session.scalar(select(Scan).where(Scan.id == scan_id))
 
 
+@pytest.mark.extensions("web")
 def test_requests_answer_503_with_retry_after_while_the_database_is_gone(proxied, proxy, make_account,
                                                                           make_server):
     caller = make_account(password=PASSWORD)

@@ -26,7 +26,7 @@ from tests.support.receivers import Receiver, wait_until
 from tests.support.slack_api_standin import SlackRequests, slack_api  # noqa: F401 - a fixture
 from tests.support.slack_standin import SlackStandin
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.extensions("webhooks", "bot", "web")]
 SIGNING_SECRET = "c4ca4238a0b923820dcc509a6f75849b"
 BOT_TOKEN = "xoxb-1111-2222-LeakTestBotToken"
 SLACK_URL_TOKEN = "LeakTestHookToken77"

@@ -41,6 +41,7 @@ def test_servers_stop_at_the_quota_and_a_delete_makes_room(client, owner, make_a
     assert client.post("/api/servers", data={"domain": "web3.example.com"}, auth=owner.auth).status_code == 201
 
 
+@pytest.mark.extensions("web")
 def test_webhooks_stop_at_the_quota_through_the_api_and_the_web_form(client, owner):
     for _ in range(2):
         assert client.post("/api/webhooks", json={"url": HOOK}, auth=owner.auth).status_code == 201
@@ -51,6 +52,7 @@ def test_webhooks_stop_at_the_quota_through_the_api_and_the_web_form(client, own
     assert page.status_code == 409 and "PATROL_MAX_WEBHOOKS" in page.get_data(as_text=True)
 
 
+@pytest.mark.extensions("web")
 def test_credentials_stop_at_the_quota(client, owner):
     sign_in(client, owner.email)  # the account's first key counts: one more fits
 

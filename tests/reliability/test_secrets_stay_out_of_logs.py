@@ -62,6 +62,7 @@ def assert_no_secret_in(logged: str, *secrets: str) -> None:
         assert not shape.search(logged), shape.search(logged).group(0)
 
 
+@pytest.mark.extensions("webhooks")
 def test_a_failed_insert_logs_no_secret(client, db, make_account, log_text):
     caller = make_account()
     refuse_writes(db, "INSERT")
@@ -74,6 +75,7 @@ def test_a_failed_insert_logs_no_secret(client, db, make_account, log_text):
     assert_no_secret_in(log_text(), caller.secret, SLACK_TOKEN)
 
 
+@pytest.mark.extensions("webhooks")
 def test_a_failed_secret_rotation_logs_no_secret(client, db, make_account, log_text):
     caller = make_account()
     made = client.post("/api/webhooks", auth=caller.auth, json={"url": "http://127.0.0.1:9/hook"}).json["data"]
@@ -97,6 +99,7 @@ def break_account_inserts(db) -> None:  # noqa: ANN001
                                 'BEGIN INSERT INTO "disk on fire" VALUES (1); END'))
 
 
+@pytest.mark.extensions("web")
 def test_a_failed_registration_logs_neither_the_password_nor_its_hash(client, db, log_text):
     password = "correct horse battery staple 42"
     break_account_inserts(db)

@@ -28,7 +28,7 @@ from tests.support.receivers import Receiver, wait_until
 from tests.support.slack_api_standin import SlackRequests, slack_api  # noqa: F401 - a fixture
 from tests.support.web_pages import PASSWORD, post_form, sign_in
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.extensions("webhooks", "bot", "web")]
 SIGNING_SECRET = "8f14e45fceea167a5a36dedd4bea2543"
 PUBLIC_URL = "https://patrol.matrix.test"
 INTRUDER_TEAM = "T0INTRUDER"

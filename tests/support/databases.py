@@ -36,6 +36,10 @@ class SqliteFactory:
         shutil.copyfile(self.template, target)
         return f"sqlite:///{target}"
 
+    def empty(self) -> str:
+        """A database without a table, for tests of the migrations themselves."""
+        return f"sqlite:///{self.folder / f'empty-{next(_counter)}.sqlite3'}"
+
     def drop(self, url: str) -> None:
         Path(make_url(url).database).unlink(missing_ok=True)
 
@@ -60,6 +64,12 @@ class PostgresFactory:
     def new(self) -> str:
         name = f"{self.prefix}_{next(_counter)}"
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return self.base.set(database=name).render_as_string(hide_password=False)
+
+    def empty(self) -> str:
+        """A database without a table, for tests of the migrations themselves."""
+        name = f"{self.prefix}_{next(_counter)}"
+        self._execute(f'CREATE DATABASE "{name}"')
         return self.base.set(database=name).render_as_string(hide_password=False)
 
     def drop(self, url: str) -> None:

@@ -4,6 +4,8 @@ import pytest
 from webhooks.adaptive import Limits, next_limit
 from webhooks.results import Result
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 
 def answer(status=200, ms=20, kind=None):
     return Result(status, "", {}, ms, kind, None)

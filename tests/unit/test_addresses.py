@@ -19,6 +19,8 @@ from webhooks.addresses import (
     parse_url,
 )
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 STRICT = AddressPolicy()
 
 REFUSED = [

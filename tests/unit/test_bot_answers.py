@@ -1,6 +1,8 @@
 """The bot's Block Kit answers: order, cuts, escaping and Slack's limits."""
 from __future__ import annotations
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -9,6 +11,8 @@ from bot.answers.detail import NEWEST, server_detail
 from bot.answers.issues import MAX_LISTED as MAX_ISSUES, issue_list
 from bot.answers.listing import MAX_LISTED as MAX_SERVERS, status_list
 from slackkit import limits
+
+pytestmark = pytest.mark.extensions("bot")
 
 SEVERITIES = ("critical", "high", "medium", "low", "unknown")
 

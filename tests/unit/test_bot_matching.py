@@ -5,6 +5,8 @@ import pytest
 
 from bot.matching import AmbiguousServer, NoSuchServer, find
 
+pytestmark = pytest.mark.extensions("bot")
+
 SERVERS = [
     {"id": 1, "name": "web1.example.com"},
     {"id": 2, "name": "web2.example.com"},

@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from bot.parsing import BadOption, CommandError, MissingServer, Question, UnexpectedWords, UnknownWord, parse
 
+pytestmark = pytest.mark.extensions("bot")
+
 
 @pytest.mark.parametrize(("text", "question"), [
     ("", Question("help")),

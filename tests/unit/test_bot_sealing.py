@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from bot.sealing import BrokenSeal, MissingSecretKey, Sealer
 
+pytestmark = pytest.mark.extensions("bot")
+
 
 @given(st.text())
 def test_what_is_sealed_opens_again_and_is_not_in_clear(secret):

@@ -12,6 +12,8 @@ from webhooks.models import FAILED, PENDING, SLACK_CHANNEL, SUCCEEDED
 from webhooks.slack.answers import Outcome
 from webhooks.transport import Result
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 MOMENT = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)
 
 

@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from bot import cli, manifest as bot_manifest, oauth
 from tests.support.data import SLACK_MANIFEST_SCHEMA
 
+pytestmark = pytest.mark.extensions("bot")
+
 
 @pytest.fixture(scope="module")
 def validator():

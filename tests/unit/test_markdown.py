@@ -6,6 +6,8 @@ import pytest
 from patrol.advisories import records
 from web.markdown import block, inline
 
+pytestmark = pytest.mark.extensions("web")
+
 
 def test_markdown_becomes_paragraphs_lists_code_and_links():
     html = block("Upgrade **now**.\n\n- one\n- two\n\n```\nnpm i lodash@4.17.21\n```\n\n[advisory](https://example.com/a)")

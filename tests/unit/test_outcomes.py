@@ -9,6 +9,8 @@ from webhooks.models import FAILED, PENDING, SUCCEEDED
 from webhooks.outcomes import decide
 from webhooks.transport import Result
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 MOMENT = datetime(2026, 11, 29, 20, 10, tzinfo=timezone.utc)
 SCHEDULE = (5.0, 300.0, 1800.0)
 

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from webhooks import retry
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 NOW = datetime(2026, 11, 29, 20, 10, tzinfo=timezone.utc)
 
 

@@ -12,6 +12,8 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from webhooks import signing, verify
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 # The contract's Examples section (docs/api.md).
 EXAMPLE_SECRET = "whsec_cGF0cm9sLWV4YW1wbGUtc2VjcmV0LTMyLWJ5dGVzISE="
 EXAMPLE_ID = "evt_3k9Xb2Qm7LpT0aVz"

@@ -7,6 +7,8 @@ import pytest
 from webhooks.slack.answers import Outcome, SlackAnswer, classify
 from webhooks.slack.urls import MASK, is_slack_webhook_url, mask
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 
 @pytest.mark.parametrize(("status", "body", "expected"), [
     (200, "ok", SlackAnswer(Outcome.SUCCESS)),

@@ -1,10 +1,14 @@
 """URLs that carry secrets stay out of logs and answers (found by the full-run leak test)."""
 from __future__ import annotations
 
+import pytest
+
 import logging
 
 from patrol import logformat
 from webhooks.slack.urls import MASK, mask
+
+pytestmark = pytest.mark.extensions("webhooks")
 
 
 def test_a_slack_kind_webhook_anywhere_is_masked_like_one_on_slacks_host():

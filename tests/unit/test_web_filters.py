@@ -6,6 +6,8 @@ import pytest
 from web import apiref
 from web.rendering import ago, duration, exact, inline_code, utc
 
+pytestmark = pytest.mark.extensions("web")
+
 NOW = datetime(2026, 11, 30, 12, 0, 0, tzinfo=timezone.utc)
 
 

@@ -3,6 +3,8 @@ import pytest
 
 from web.redirects import MAX_LENGTH, local_path
 
+pytestmark = pytest.mark.extensions("web")
+
 DEFAULT = "/"
 
 OFF_SITE = [

@@ -8,6 +8,8 @@ from webhooks.addresses import AddressPolicy
 from webhooks.settings import clean
 from webhooks.subscriptions import SUBSCRIBABLE
 
+pytestmark = pytest.mark.extensions("webhooks")
+
 STRICT = AddressPolicy()
 LOOPBACK = AddressPolicy(["127.0.0.0/8"])
 URL = "https://receiver.example.com/hook"

@@ -11,29 +11,18 @@ from bot.models import WorkspaceLink
 from patrol import create_app
 from patrol.db import get_db
 from patrol.models import Credential, Scan
-from tests.support.live_server import LiveServer, live_server  # noqa: F401 - a fixture
-from tests.support.receivers import receivers  # noqa: F401 - a fixture
-from tests.support.slack_api_standin import SlackRequests, slack_api  # noqa: F401 - a fixture
+from tests.support.live_server import LiveServer
+from tests.support.slack_api_standin import SlackRequests
+from tests.support.slack_steps import TEAM, linked_account, over_http
 
-SIGNING_SECRET = "c0c0a5ecre7c0c0a5ecre7c0c0a5ecre"
-TEAM, OTHER_TEAM = "T0SECURE01", "T0SECURE02"
+pytestmark = pytest.mark.extensions("bot")
+
+OTHER_TEAM = "T0SECURE02"
 
 
 @pytest.fixture
 def app_config(app_config, slack_api):
-    app_config.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack_api.base_url)
-    return app_config
-
-
-@pytest.fixture
-def slack(app, live_server):
-    app.config["API_URL"] = live_server.base_url + "/api"
-    return SlackRequests(live_server.base_url, SIGNING_SECRET)
-
-
-def linked(runner, caller, team):
-    assert runner.invoke(args=["slack", "link", team, caller.email]).exit_code == 0
-    return caller
+    return over_http(app_config, slack_api)
 
 
 def scans(db):
@@ -42,7 +31,7 @@ def scans(db):
 
 
 def test_a_request_signed_with_another_secret_is_refused(db, slack, receivers, make_account, runner, make_server):
-    make_server(linked(runner, make_account(), TEAM), "web1.example.com")
+    make_server(linked_account(runner, make_account, TEAM), "web1.example.com")
     forger = SlackRequests(slack.base_url, "not-the-signing-secret")
     answers = receivers()
 
@@ -54,7 +43,7 @@ def test_a_request_signed_with_another_secret_is_refused(db, slack, receivers, m
 
 def test_a_request_with_a_stale_timestamp_is_refused_even_when_signed(db, slack, receivers, make_account, runner,
                                                                     make_server):
-    make_server(linked(runner, make_account(), TEAM), "web1.example.com")
+    make_server(linked_account(runner, make_account, TEAM), "web1.example.com")
     answers = receivers()
     six_minutes_ago = int(time.time()) - 6 * 60
 
@@ -90,7 +79,7 @@ def test_without_a_signing_secret_there_are_no_slack_routes(app_config):
 
 
 def test_each_workspace_sees_only_the_account_it_is_linked_to(slack, receivers, make_account, runner, make_server):
-    first, second = linked(runner, make_account(), TEAM), linked(runner, make_account(), OTHER_TEAM)
+    first, second = linked_account(runner, make_account, TEAM), linked_account(runner, make_account, OTHER_TEAM)
     make_server(first, "web1.example.com")
     make_server(second, "db9.example.com")
 
@@ -103,7 +92,7 @@ def test_each_workspace_sees_only_the_account_it_is_linked_to(slack, receivers, 
 
 def test_the_workspace_secret_is_sealed_at_rest_and_useless_under_another_key(app, db, slack, receivers,
                                                                              make_account, runner):
-    linked(runner, make_account(), TEAM)
+    linked_account(runner, make_account, TEAM)
     with db.session() as session:
         link = session.scalar(select(WorkspaceLink))
         credential = session.scalar(select(Credential).where(Credential.key == link.credential_key))
@@ -143,7 +132,7 @@ def test_junk_with_a_valid_signature_is_not_a_500(slack, caplog):
 
 
 def test_a_replayed_signed_request_is_refused(db, slack, receivers, make_account, runner, make_server):
-    make_server(linked(runner, make_account(), TEAM), "web1.example.com")
+    make_server(linked_account(runner, make_account, TEAM), "web1.example.com")
     answers = receivers()
     body = ("command=%2Fpatrol&text=scan+web1&team_id=" + TEAM + "&user_id=U0ASKER&channel_id=C0ALERTS"
             "&response_url=" + answers.url("/response").replace(":", "%3A").replace("/", "%2F"))
@@ -160,7 +149,7 @@ def test_a_replayed_signed_request_is_refused(db, slack, receivers, make_account
 
 
 def test_a_signed_command_with_a_nul_is_refused_after_its_signature(db, slack, make_account, runner, make_server):
-    make_server(linked(runner, make_account(), TEAM), "web1.example.com")
+    make_server(linked_account(runner, make_account, TEAM), "web1.example.com")
 
     refused = slack.post(f"command=%2Fpatrol&text=scan+web1%00&team_id={TEAM}")
 

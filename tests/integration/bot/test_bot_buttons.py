@@ -7,31 +7,14 @@ from sqlalchemy import select
 
 from patrol.models import Scan
 from slackkit.blocks import OPEN_SERVER, SCAN_AGAIN, SHOW_ISSUES
-from tests.support.live_server import live_server  # noqa: F401 - a fixture
-from tests.support.receivers import receivers  # noqa: F401 - a fixture
-from tests.support.slack_api_standin import SlackRequests, slack_api  # noqa: F401 - a fixture
+from tests.support.slack_steps import TEAM, over_http
 
-SIGNING_SECRET = "b7e151628aed2a6abf7158809cf4f3c7"
-TEAM = "T0BUTTONS1"
+pytestmark = pytest.mark.extensions("bot")
 
 
 @pytest.fixture
 def app_config(app_config, slack_api):
-    app_config.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack_api.base_url)
-    return app_config
-
-
-@pytest.fixture
-def slack(app, live_server):
-    app.config["API_URL"] = live_server.base_url + "/api"
-    return SlackRequests(live_server.base_url, SIGNING_SECRET)
-
-
-@pytest.fixture
-def owner(make_account, runner):
-    caller = make_account()
-    assert runner.invoke(args=["slack", "link", TEAM, caller.email]).exit_code == 0
-    return caller
+    return over_http(app_config, slack_api)
 
 
 def scans_of(db, server_id):

@@ -7,33 +7,21 @@ import pytest
 from sqlalchemy import select
 
 from patrol import background
-from tests.support.live_server import live_server  # noqa: F401 - a fixture
-from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
-from tests.support.slack_api_standin import Workspace, slack_api  # noqa: F401 - a fixture
-from tests.support.slack_steps import linked_account, single_workspace, slack_requests, vulnerable_server
+from tests.support.receivers import wait_until
+from tests.support.slack_api_standin import Workspace
+from tests.support.slack_steps import TEAM, single_workspace, vulnerable_server
 from tests.support.web_pages import signed_in_as
 from webhooks.channels.models import ScanMessage
 from webhooks.models import SLACK_CHANNEL, Webhook
 
-SIGNING_SECRET = "5ub5cr1b35ecr3t5ub5cr1b35ecr3t00"
-TEAM = "T0SUBSCRIBE"
+pytestmark = pytest.mark.extensions("bot")
+
 BOT = Workspace(team_id=TEAM, bot_token="xoxb-subscriptions-token")
 
 
 @pytest.fixture
 def app_config(app_config, slack_api):
-    return single_workspace(app_config, slack_api, SIGNING_SECRET, BOT, WEBHOOK_POLL_INTERVAL=0.1,
-                            SLACK_MIN_INTERVAL=0.05)
-
-
-@pytest.fixture
-def slack(app, live_server):
-    return slack_requests(app, live_server, SIGNING_SECRET)
-
-
-@pytest.fixture
-def owner(make_account, runner):
-    return linked_account(runner, make_account, TEAM)
+    return single_workspace(app_config, slack_api, BOT, WEBHOOK_POLL_INTERVAL=0.1, SLACK_MIN_INTERVAL=0.05)
 
 
 def subscriptions(db):

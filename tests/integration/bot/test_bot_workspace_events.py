@@ -13,31 +13,20 @@ from patrol.advisories import sync
 from patrol.feeds import state as feeds
 from patrol.models import Credential
 from slackkit.blocks import SCAN_AGAIN
-from tests.support.live_server import live_server  # noqa: F401 - a fixture
-from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
-from tests.support.slack_api_standin import Workspace, slack_api  # noqa: F401 - a fixture
-from tests.support.slack_steps import linked_account, single_workspace, slack_requests, vulnerable_server
+from tests.support.receivers import wait_until
+from tests.support.slack_api_standin import Workspace
+from tests.support.slack_steps import TEAM, single_workspace, vulnerable_server
 from webhooks.models import SLACK_CHANNEL, Webhook
 
-SIGNING_SECRET = "e7e7e7e7c0c0c0c0e7e7e7e7c0c0c0c0"
-TEAM = "T0EVENTS01"
+pytestmark = pytest.mark.extensions("bot")
+
 BOT = Workspace(team_id=TEAM, bot_token="xoxb-events-token")
 PUBLIC_URL = "https://patrol.acme.test"
 
 
 @pytest.fixture
 def app_config(app_config, slack_api):
-    return single_workspace(app_config, slack_api, SIGNING_SECRET, BOT, PUBLIC_URL=PUBLIC_URL)
-
-
-@pytest.fixture
-def slack(app, live_server):
-    return slack_requests(app, live_server, SIGNING_SECRET)
-
-
-@pytest.fixture
-def owner(make_account, runner):
-    return linked_account(runner, make_account, TEAM)
+    return single_workspace(app_config, slack_api, BOT, PUBLIC_URL=PUBLIC_URL)
 
 
 def texts(blocks):

@@ -7,22 +7,18 @@ import pytest
 from sqlalchemy import select, text
 
 from patrol import background
-from tests.integration.test_bot_oauth import (  # noqa: F401 - fixtures and steps of the install
-    SIGNING_SECRET, finish_install, incoming, start_install, workspace,
-)
-from tests.support.live_server import live_server  # noqa: F401 - a fixture
-from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
-from tests.support.slack_api_standin import SlackRequests, slack_api  # noqa: F401 - a fixture
+from tests.support.receivers import wait_until
+from tests.support.slack_api_standin import SlackRequests
+from tests.support.slack_steps import SIGNING_SECRET, finish_install, oauth_distribution, start_install
 from tests.support.web_pages import signed_in_as
 from webhooks.models import SLACK_CHANNEL, Webhook
+
+pytestmark = pytest.mark.extensions("bot")
 
 
 @pytest.fixture
 def app_config(app_config, slack_api):
-    app_config.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack_api.base_url,
-                      SLACK_CLIENT_ID=slack_api.client_id, SLACK_CLIENT_SECRET=slack_api.client_secret,
-                      WEBHOOK_POLL_INTERVAL=0.1, SLACK_MIN_INTERVAL=0.05)
-    return app_config
+    return oauth_distribution(app_config, slack_api, WEBHOOK_POLL_INTERVAL=0.1, SLACK_MIN_INTERVAL=0.05)
 
 
 @pytest.fixture

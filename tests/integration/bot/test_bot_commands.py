@@ -7,39 +7,21 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import WorkspaceLink
-from patrol import credentials, demo
+from patrol import credentials
 from patrol.models import Account, Scan
-from patrol.scanning import workers
-from tests.support.live_server import live_server  # noqa: F401 - a fixture
-from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
-from tests.support.slack_api_standin import SlackRequests, Workspace, slack_api  # noqa: F401 - a fixture
+from tests.support.receivers import wait_until
+from tests.support.slack_api_standin import Workspace
+from tests.support.slack_steps import TEAM, single_workspace, vulnerable_server
 
-SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-TEAM = "T0STANDIN1"
+pytestmark = pytest.mark.extensions("bot")
+
 BOT = Workspace(team_id=TEAM, bot_token="xoxb-single-workspace-token")
 
 
 @pytest.fixture
 def app_config(app_config, slack_api):
     """Single-workspace mode: a signing secret and a bot token, Slack's Web API on loopback."""
-    slack_api.add_bot(BOT)
-    app_config.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_BOT_TOKEN=BOT.bot_token,
-                      SLACK_API_URL=slack_api.base_url)
-    return app_config
-
-
-@pytest.fixture
-def slack(app, live_server):
-    app.config["API_URL"] = live_server.base_url + "/api"
-    return SlackRequests(live_server.base_url, SIGNING_SECRET)
-
-
-@pytest.fixture
-def owner(make_account, runner):
-    caller = make_account()
-    linked = runner.invoke(args=["slack", "link", TEAM, caller.email])
-    assert linked.exit_code == 0, linked.output
-    return caller
+    return single_workspace(app_config, slack_api, BOT)
 
 
 def ask(slack, receivers, text, team_id=TEAM, **options):
@@ -56,18 +38,6 @@ def texts(answer):
     return found
 
 
-def vulnerable_server(client, db, caller, name="web1.example.com"):
-    """A server whose composer.lock has known advisories, scanned once."""
-    demo.import_advisories(db)
-    server_id = client.post("/api/servers", json={"domain": name}, auth=caller.auth).json["data"]["id"]
-    pushed = client.post(f"/api/servers/{server_id}/software_bucket/composer",
-                         json={"software": demo.lockfile_items("composer")}, auth=caller.auth)
-    assert pushed.status_code == 200
-    assert client.post(f"/api/servers/{server_id}/scan", auth=caller.auth).status_code == 202
-    assert workers.run_one(db)
-    return server_id
-
-
 def open_issues(client, caller, server_id):
     return client.get(f"/api/servers/{server_id}/issues?per_page=200", auth=caller.auth).json["data"]
 
@@ -82,7 +52,7 @@ def by_severity(issues):
 def test_status_lists_every_server_worst_first_with_counts_from_the_api(client, db, slack, receivers, owner,
                                                                         make_server, slack_api):
     make_server(owner, "a-clean.example.com")
-    vulnerable = vulnerable_server(client, db, owner)
+    vulnerable = vulnerable_server(client, db, owner, "web1.example.com", scanned=True)
     counts = by_severity(open_issues(client, owner, vulnerable))
     assert counts, "the demo lock file should have open issues"
 
@@ -99,7 +69,7 @@ def test_status_lists_every_server_worst_first_with_counts_from_the_api(client, 
 
 
 def test_status_of_one_server_shows_its_state_newest_issues_and_buttons(client, db, slack, receivers, owner):
-    server_id = vulnerable_server(client, db, owner)
+    server_id = vulnerable_server(client, db, owner, "web1.example.com", scanned=True)
     issues = open_issues(client, owner, server_id)
 
     answer = ask(slack, receivers, "status web1")
@@ -115,7 +85,7 @@ def test_status_of_one_server_shows_its_state_newest_issues_and_buttons(client, 
 
 
 def test_issues_with_a_severity_shows_only_that_severity_and_worse(client, db, slack, receivers, owner):
-    server_id = vulnerable_server(client, db, owner)
+    server_id = vulnerable_server(client, db, owner, "web1.example.com", scanned=True)
     issues = open_issues(client, owner, server_id)
     wanted = [issue for issue in issues if issue["advisory"]["severity"] in ("critical", "high")]
     assert 0 < len(wanted) < len(issues), "the demo data should have high and lower issues"

@@ -3,59 +3,24 @@ on Patrol, Slack (the stand-in's `oauth.v2.access`) answers the callback, and
 the workspace ends up linked to that person's account with its Slack webhook."""
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
 from sqlalchemy import select, text
 
 from bot import oauth
 from bot.models import WorkspaceLink
 from patrol import background
+from tests.support.receivers import wait_until
+from tests.support.slack_api_standin import SlackRequests, Workspace
+from tests.support.slack_steps import SIGNING_SECRET, finish_install, oauth_distribution, start_install
 from tests.support.web_pages import signed_in_as
-from tests.support.live_server import live_server  # noqa: F401 - a fixture
-from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
-from tests.support.slack_api_standin import SlackRequests, Workspace, slack_api  # noqa: F401 - a fixture
-from tests.support.slack_standin import SlackStandin
 from webhooks.models import Webhook
 
-SIGNING_SECRET = "a3f1c0ffee5e11e5a3f1c0ffee5e11e5"
+pytestmark = pytest.mark.extensions("bot")
 
 
 @pytest.fixture
 def app_config(app_config, slack_api):
-    app_config.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack_api.base_url,
-                      SLACK_CLIENT_ID=slack_api.client_id, SLACK_CLIENT_SECRET=slack_api.client_secret,
-                      WEBHOOK_POLL_INTERVAL=0.1)
-    return app_config
-
-
-@pytest.fixture
-def incoming():
-    with SlackStandin() as standin:
-        yield standin
-
-
-@pytest.fixture
-def workspace(slack_api, incoming):
-    return Workspace(team_id="T0OAUTH01", team_name="Acme", channel="#alerts",
-                     incoming_webhook_url=incoming.webhook_url("T0OAUTH01", "B0HOOK1", "Secret1"))
-
-
-def start_install(client):
-    """/slack/install: off to Slack's consent page; the state it carries."""
-    started = client.get(oauth.INSTALL_PATH)
-    assert started.status_code == 302
-    consent = urlsplit(started.headers["Location"])
-    assert (consent.scheme, consent.netloc, consent.path) == ("https", "slack.com", "/oauth/v2/authorize")
-    query = parse_qs(consent.query)
-    assert query["scope"] == [",".join(oauth.SCOPES)]
-    return query["state"][0]
-
-
-def finish_install(client, slack_api, workspace, state):
-    """Slack sends the browser back with a code for `workspace`."""
-    code = slack_api.install(workspace)
-    return client.get(f"{oauth.REDIRECT_PATH}?code={code}&state={state}")
+    return oauth_distribution(app_config, slack_api, WEBHOOK_POLL_INTERVAL=0.1)
 
 
 def test_installing_from_the_web_page_links_the_workspace_and_adds_its_slack_webhook(

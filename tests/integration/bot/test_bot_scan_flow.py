@@ -5,35 +5,25 @@ from __future__ import annotations
 import pytest
 
 from patrol import background, demo
-from tests.support.live_server import live_server  # noqa: F401 - a fixture
-from tests.support.receivers import receivers, wait_until  # noqa: F401 - `receivers` is a fixture
-from tests.support.slack_api_standin import SlackRequests, slack_api  # noqa: F401 - a fixture
-from tests.support.slack_standin import SlackStandin
+from tests.support.receivers import wait_until
+from tests.support.slack_api_standin import SlackRequests
+from tests.support.slack_steps import SIGNING_SECRET, TEAM, over_http
 
-SIGNING_SECRET = "d3adb33fd3adb33fd3adb33fd3adb33f"
-TEAM = "T0SCANFLOW"
+pytestmark = pytest.mark.extensions("bot")
 
 
 @pytest.fixture
 def app_config(app_config, slack_api):
-    app_config.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack_api.base_url,
-                      WEBHOOK_POLL_INTERVAL=0.1)
-    return app_config
-
-
-@pytest.fixture
-def channel():
-    with SlackStandin() as standin:
-        yield standin
+    return over_http(app_config, slack_api, WEBHOOK_POLL_INTERVAL=0.1)
 
 
 def test_a_scan_started_from_slack_reports_back_in_the_channel(app, client, db, live_server, receivers, runner,
-                                                               make_account, channel):
+                                                               make_account, incoming):
     app.config["API_URL"] = live_server.base_url + "/api"
     owner = make_account()
     assert runner.invoke(args=["slack", "link", TEAM, owner.email]).exit_code == 0
     hook = client.post("/api/webhooks", auth=owner.auth,
-                       json={"url": channel.webhook_url(), "kind": "slack"}).json["data"]
+                       json={"url": incoming.webhook_url(), "kind": "slack"}).json["data"]
     assert hook["kind"] == "slack"
     demo.import_advisories(db)
     server_id = client.post("/api/servers", json={"domain": "web1"}, auth=owner.auth).json["data"]["id"]
@@ -45,7 +35,7 @@ def test_a_scan_started_from_slack_reports_back_in_the_channel(app, client, db, 
     answer = slack.ask("scan web1", team_id=TEAM, answers=receivers())
 
     assert answer["text"].startswith(":mag: Scanning *web1* now. Your Slack webhooks will post how it went.")
-    (finished,) = wait_until(lambda: _finished(channel), what="scan_finished in the channel")
+    (finished,) = wait_until(lambda: _finished(incoming), what="scan_finished in the channel")
     issues = client.get(f"/api/servers/{server_id}/issues", auth=owner.auth).json["meta"]["total"]
     assert issues > 0
     assert f"{issues} open" in finished.payload["text"]

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+import pytest
+
 from bot.models import WorkspaceLink
 from patrol.models import Credential
+
+pytestmark = pytest.mark.extensions("bot")
 
 TEAM = "T0CLI0001"
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from patrol import background
-from tests.support.live_server import live_server  # noqa: F401 - a fixture
-from tests.support.receivers import receivers  # noqa: F401 - a fixture
-from tests.support.slack_api_standin import Workspace, slack_api  # noqa: F401 - a fixture
+from tests.support.slack_api_standin import Workspace
+from tests.support.slack_steps import TEAM
 from tests.support.socket_mode_standin import SocketModeStandin
 
-TEAM = "T0SOCKET01"
+pytestmark = pytest.mark.extensions("bot")
+
 BOT = Workspace(team_id=TEAM, bot_token="xoxb-socket-token")
 PATROL = str(Path(sys.executable).with_name("patrol"))
 
@@ -39,9 +39,7 @@ def app_config(app_config, slack_api, socket):
 
 
 @pytest.fixture
-def connected(app, live_server, socket, runner, make_account):
-    owner = make_account()
-    assert runner.invoke(args=["slack", "link", TEAM, owner.email]).exit_code == 0
+def connected(app, live_server, socket, owner):
     app.config["API_URL"] = live_server.base_url + "/api"
     background.get(app).start()
     socket.wait_connected()

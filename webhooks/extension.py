@@ -5,7 +5,6 @@ from flask import Flask
 
 from patrol import background, migrate, resources
 from patrol.api import openapi
-from patrol.db import get_db
 from webhooks import api, cli, telemetry
 from webhooks.engine import Engine
 
@@ -20,5 +19,4 @@ def init_app(app: Flask) -> None:
     telemetry.init_app(app)
     app.extensions["webhooks.engine"] = engine
     background.get(app).add(engine)
-    get_db(app).on_events_committed(engine.fanout_loop.wake)
     app.cli.add_command(cli.worker)

@@ -5,7 +5,7 @@ from flask import Flask
 
 from patrol import background, migrate, resources
 from patrol.api import openapi
-from webhooks import api, cli, telemetry
+from webhooks import api, telemetry
 from webhooks.engine import Engine
 
 def init_app(app: Flask) -> None:
@@ -19,4 +19,3 @@ def init_app(app: Flask) -> None:
     telemetry.init_app(app)
     app.extensions["webhooks.engine"] = engine
     background.get(app).add(engine)
-    app.cli.add_command(cli.worker)

@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     which keeps the dependency pointing one way.
     """
     from patrol import api, cli, config as settings, db, extensions, health, input_guard, logformat, metrics, resources
+    from patrol import wakeups
     from patrol.advisories import schedule
     from patrol.accesslog import AccessLog
     from patrol.exploits import schedule as exploit_schedule
@@ -37,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logformat.keep_urls_out_of_logs()
     _trust_proxies(app, app.config.get("TRUSTED_PROXIES", 0))
     db.init_app(app)
+    wakeups.init_app(app)
     input_guard.init_app(app)
     api.init_app(app)
     health.init_app(app)

@@ -1,5 +1,7 @@
-"""Threads that run beside the web app: scan workers, the scheduler, and
-whatever extensions add (webhook delivery). `patrol serve` starts them."""
+"""The loop runner: the threads of background work (scan workers, the
+scheduler, the syncs, and what extensions add with `get(app).add`, such as
+webhook delivery). `patrol serve` starts them beside the web app, `patrol
+worker` without it; `patrol.wakeups` wakes them when a commit queues work."""
 from __future__ import annotations
 
 import logging

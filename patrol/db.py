@@ -2,11 +2,11 @@
 
 SQLite is the embedded default; PostgreSQL is the production engine. The
 same models and queries serve both; the few places where they differ
-(claiming rows, waking workers) ask `is_postgres()`.
+(claiming rows, waking workers in other processes) ask `is_postgres`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,7 +23,6 @@ NAMING = {
 }
 
 
-EVENTS_RECORDED = "patrol.events_recorded"
 READ_ONLY = "patrol_read_only"  # execution option: begin a deferred SQLite transaction
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -97,23 +96,6 @@ class Database:
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         self.reader = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
-        self._event_listeners: list[Callable[[], None]] = []
-        for factory in (self.sessionmaker, self.reader):
-            event.listen(factory, "after_commit", self._after_commit)
-            event.listen(factory, "after_rollback", self._after_rollback)
-
-    def on_events_committed(self, listener: Callable[[], None]) -> None:
-        """Call `listener` after each commit that recorded an event (see patrol.events)."""
-        self._event_listeners.append(listener)
-
-    def _after_commit(self, session: Session) -> None:
-        if session.info.pop(EVENTS_RECORDED, False):
-            for listener in self._event_listeners:
-                listener()
-
-    @staticmethod
-    def _after_rollback(session: Session) -> None:
-        session.info.pop(EVENTS_RECORDED, None)
 
     @property
     def is_postgres(self) -> bool:

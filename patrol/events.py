@@ -3,16 +3,14 @@
 The core only writes rows here, inside the caller's transaction, so an
 event exists exactly when the state it reports was committed. Whoever
 delivers events (the `webhooks` package) reads the outbox; the core never
-calls it; `Database.on_events_committed` lets an in-process deliverer wake
-at once after the commit.
+calls it; a wake-up on `wakeups.EVENTS` tells a deliverer, in this process or
+another, once the commit made the event real.
 """
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from patrol import serialize
-from patrol.db import EVENTS_RECORDED
+from patrol import serialize, wakeups
 from patrol.ids import random_id
 from patrol.models import Account, Event, Issue, Scan, Server
 from patrol.triage import issues as triage_issues
@@ -22,7 +20,6 @@ NEW_SERVER_ISSUES = "webhook.new_server_issues"
 SCAN_FINISHED = "webhook.scan_finished"
 TEST = "webhook.test"
 IDENTIFIERS = (TEST, SCAN_STARTED, NEW_SERVER_ISSUES, SCAN_FINISHED)
-CHANNEL = "patrol_events"  # PostgreSQL NOTIFY channel for new events
 
 def record(
     session: Session,
@@ -53,8 +50,5 @@ def record(
         payload=payload,
     )
     session.add(row)
-    session.info[EVENTS_RECORDED] = True
-    if session.get_bind().dialect.name == "postgresql":
-        # Delivered at commit, to every process that listens (other workers).
-        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+    wakeups.notify(session, wakeups.EVENTS)
     return row

@@ -9,7 +9,6 @@ from patrol import db
 from patrol.errors import Conflict
 from patrol.models import Account, Event, Server
 from web import access, rendering, security
-from web.webhook_pages import wake_deliveries
 from webhooks import service, views
 
 bp = Blueprint("deliveries", __name__, url_prefix="/api-settings/webhooks/<webhook_id>/deliveries")
@@ -63,6 +62,5 @@ def redeliver(webhook_id: str, delivery_id: str):
         flash(exc.message, "error")
     else:
         session.commit()
-        wake_deliveries()
         flash("The event is being sent again; the new attempt appears below.", "info")
     return redirect(url_for(".log", webhook_id=hook.id))

@@ -97,13 +97,5 @@ def test(webhook_id: str):
         flash(exc.message, "error")
         return redirect(url_for("web.settings.show", _anchor=f"webhook-{hook.id}"))
     session.commit()
-    wake_deliveries()
     flash("A test event is on its way; its delivery appears below.", "info")
     return redirect(url_for("web.deliveries.log", webhook_id=hook.id))
-
-
-def wake_deliveries() -> None:
-    """Send at once rather than at the engine's next poll (when it runs in this process)."""
-    engine = current_app.extensions.get("webhooks.engine")
-    if engine is not None:
-        engine.wake()

@@ -70,7 +70,6 @@ def test(webhook_id: str):
     session = db.session()
     delivery = service.send_test(session, current_account(), _hook(webhook_id))
     session.commit()
-    _wake()
     return ok(views.delivery(delivery, identifier="webhook.test", with_log=False), 202)
 
 
@@ -95,7 +94,6 @@ def redeliver(webhook_id: str, delivery_id: str):
     session, hook = db.session(), _hook(webhook_id)
     delivery = service.redeliver(session, hook, service.get_delivery(session, hook, delivery_id))
     session.commit()
-    _wake()
     return ok(views.delivery(delivery, with_log=False), 202)
 
 
@@ -105,9 +103,3 @@ def event(webhook_id: str, event_id: str):
     page, per_page = page_args()
     document, total = event_page(service.event_for(db.session(), hook, event_id), hook.id, page, per_page)
     return ok(document, meta=page_meta(page, per_page, total))
-
-
-def _wake() -> None:
-    engine = current_app.extensions.get("webhooks.engine")
-    if engine is not None:
-        engine.claim_loop.wake()

@@ -4,7 +4,7 @@
 for scaling out on PostgreSQL. One thread claims batches of due deliveries
 and records finished ones in batches (the database work); one asyncio event
 loop sends them all with aiohttp, at most `concurrency` at once. Loops wake
-at once on a local commit or a NOTIFY from another process, and poll as a fallback.
+through `patrol.wakeups` (a commit here or in another process), and poll as a fallback.
 """
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from datetime import timedelta
 
 from flask import Flask
 
-from patrol import background, events
+from patrol import background, events, wakeups
 from patrol.clock import now
 from patrol.db import get_db
 from slackkit.context import MessageContext
-from webhooks import adaptive, addresses, fanout, outcomes, payloads, queue, retention, send, telemetry, wakeups
+from webhooks import adaptive, addresses, fanout, outcomes, payloads, queue, retention, send, telemetry
 from webhooks.channels import tokens
 from webhooks.channels.living import Messages
 from webhooks.channels.sending import ChannelSender
@@ -48,7 +48,6 @@ class Engine:
         self.limits = adaptive.Limits(config["WEBHOOK_MAX_SLOTS_PER_WEBHOOK"], self.concurrency)
         self.channels = ChannelSender(self.db, config["SLACK_API_URL"], tokens.lookup_for(app),
                                       config["WEBHOOK_TIMEOUT"])
-        self.listener: wakeups.Listener | None = None
         self._sending: _Sending | None = None
         self._held = 0  # claimed and not yet recorded
         self._finished: list[queue.Finished] = []  # sent, waiting to be recorded in one batch
@@ -57,31 +56,22 @@ class Engine:
         self.fanout_loop = background.Loop("webhook-fanout", self._fan_out, poll)
         self.claim_loop = background.Loop("webhook-claim", self._claim, poll)
         self.purge_loop = background.Loop("webhook-purge", self._purge, 3600.0)
+        wakeups.get(app).on(wakeups.EVENTS, self.fanout_loop.wake)
+        wakeups.get(app).on(queue.DELIVERIES, self.claim_loop.wake)
 
     def start(self) -> None:
         self.limits.ceiling = max(self.limits.start, self.concurrency)
         self._open()
-        if self.db.is_postgres:
-            self.listener = wakeups.Listener(
-                self.db.url, {events.CHANNEL: self.fanout_loop.wake, wakeups.DELIVERIES: self.claim_loop.wake}
-            )
-            self.listener.start()
         for loop in (self.fanout_loop, self.claim_loop, self.purge_loop):
             loop.start()
 
     def stop(self) -> None:
         for loop in (self.fanout_loop, self.claim_loop, self.purge_loop):
             loop.stop()
-        if self.listener is not None:
-            self.listener.stop()
         if self._sending is not None:
             self._sending.close()
             self._sending = None
         self._record_finished()
-
-    def wake(self) -> None:
-        self.fanout_loop.wake()
-        self.claim_loop.wake()
 
     def _open(self) -> _Sending:
         with self._lock:

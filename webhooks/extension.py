@@ -5,10 +5,10 @@ from flask import Flask
 
 from patrol import background, migrate, resources
 from patrol.api import openapi
-from patrol.db import get_db
 from patrol.extensions import Extension
-from webhooks import api, cli, telemetry
+from webhooks import api, telemetry
 from webhooks.engine import Engine
+
 
 def init_app(app: Flask) -> None:
     import webhooks.channels.models  # noqa: F401 - registers the tables
@@ -21,8 +21,6 @@ def init_app(app: Flask) -> None:
     telemetry.init_app(app)
     app.extensions["webhooks.engine"] = engine
     background.get(app).add(engine)
-    get_db(app).on_events_committed(engine.fanout_loop.wake)
-    app.cli.add_command(cli.worker)
 
 
 extension = Extension("webhooks", init_app)

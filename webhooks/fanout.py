@@ -11,10 +11,11 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from patrol import wakeups
 from patrol.clock import now
 from patrol.db import Database
 from patrol.models import Event
-from webhooks import subscriptions, wakeups
+from webhooks import queue, subscriptions
 from webhooks.models import Delivery, Webhook
 
 BATCH = 200
@@ -39,7 +40,7 @@ def dispatch(db: Database, limit: int = BATCH) -> int:
         for event in batch:
             event.dispatched_at = moment
         if made:
-            wakeups.notify_deliveries(session)
+            wakeups.notify(session, queue.DELIVERIES)
         return len(batch)
 
 

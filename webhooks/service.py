@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from patrol import events, quotas
+from patrol import events, quotas, wakeups
 from patrol.clock import now
 from patrol.errors import Conflict, NotFound
 from patrol.models import Account, Event
-from webhooks import addresses, settings, signing, views, wakeups
+from webhooks import addresses, queue, settings, signing, views
 from webhooks.models import DELIVERING, FAILED, PENDING, SLACK_CHANNEL, SUCCEEDED, Delivery, Webhook
 
 ROTATION_OVERLAP = timedelta(hours=24)
@@ -74,7 +74,7 @@ def send_test(session: Session, account: Account, hook: Webhook) -> Delivery:
     delivery = Delivery(webhook_id=hook.id, event_id=event.id, next_attempt_at=now())
     session.add(delivery)
     session.flush()
-    wakeups.notify_deliveries(session)
+    wakeups.notify(session, queue.DELIVERIES)
     return delivery
 
 
@@ -94,7 +94,7 @@ def redeliver(session: Session, hook: Webhook, delivery: Delivery) -> Delivery:
     delivery.manual = delivery.status in (SUCCEEDED, FAILED)
     delivery.status, delivery.next_attempt_at, delivery.completed_at = PENDING, now(), None
     session.flush()
-    wakeups.notify_deliveries(session)
+    wakeups.notify(session, queue.DELIVERIES)
     return delivery
 
 

@@ -1,7 +1,7 @@
 """The `patrol` command.
 
 A plain click group that speaks Patrol only (no Flask options): its own
-commands (`serve`, and `push`, which runs on monitored servers and never
+commands (`serve`, `worker`, and `push`, which runs on monitored servers and never
 builds the app), plus those the app and its extensions register on `app.cli`.
 The app is built only when a command needs it.
 """
@@ -15,7 +15,7 @@ from flask.cli import ScriptInfo
 from sqlalchemy.exc import DBAPIError
 
 from patrol import __version__, migrate
-from patrol.cli import accounts, advisories, database, exploits, push, scans, serve
+from patrol.cli import accounts, advisories, database, exploits, push, scans, serve, worker
 from patrol.cli.apps import build_app, built_app
 from patrol.cli.errors import OperationalError, database_unusable
 
@@ -62,6 +62,7 @@ def main() -> None:
 
 main.add_command(push.push)
 main.add_command(serve.serve)
+main.add_command(worker.worker)
 
 
 def init_app(app: Flask) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from patrol import events, metrics
+from patrol import events, metrics, wakeups
 from patrol.clock import now
 from patrol.db import Database
 from patrol.errors import AlreadyScanning
@@ -39,6 +39,7 @@ def start(session: Session, server: Server, trigger: str) -> Scan:
     except IntegrityError as exc:
         raise AlreadyScanning(f"{server.name} is already being scanned.") from exc
     events.record(session, server.account_id, events.SCAN_STARTED, server=server, scan=scan)
+    wakeups.notify(session, wakeups.SCANS)
     return scan
 
 
@@ -108,6 +109,7 @@ def release(db: Database, scan_ids: set[int]) -> None:
         session.execute(
             update(Scan).where(Scan.id.in_(scan_ids), Scan.status == "running").values(lease_until=None)
         )
+        wakeups.notify(session, wakeups.SCANS)
 
 
 def _finish(session: Session, scan_id: int) -> bool:

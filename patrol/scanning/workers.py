@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import select, update
 
-from patrol import background
+from patrol import background, wakeups
 from patrol.clock import now
 from patrol.db import Database, get_db
 from patrol.errors import AlreadyScanning
@@ -85,13 +85,13 @@ def _start_quietly(session, server: Server) -> bool:  # noqa: ANN001
 
 
 def init_app(app: Flask) -> None:
-    """Register the scan loops; they start with `patrol serve`."""
+    """Register the scan loops, woken by queued scans; they start with `patrol serve` or `patrol worker`."""
     db, config = get_db(app), app.config
     bg = background.get(app)
-    workers = [
-        bg.add(background.Loop(f"scan-worker-{n}", ScanWorker(db).tick, POLL))
-        for n in range(config["SCAN_WORKERS"])
-    ]
+    for n in range(config["SCAN_WORKERS"]):
+        worker = background.Loop(f"scan-worker-{n}", ScanWorker(db).tick, POLL)
+        bg.add(worker)
+        wakeups.get(app).on(wakeups.SCANS, worker.wake)
     bg.add(
         background.Loop(
             "scan-scheduler",
@@ -99,4 +99,3 @@ def init_app(app: Flask) -> None:
             config["SCHEDULER_TICK"],
         )
     )
-    db.on_events_committed(lambda: [loop.wake() for loop in workers])

@@ -16,7 +16,7 @@ from tests.support import databases
 
 @pytest.fixture(scope="session")
 def database_factory(tmp_path_factory):
-    made = databases.factory(config.from_env()["DATABASE_URL"], tmp_path_factory.mktemp("db"))
+    made = databases.factory(config.read(config.Core).database_url, tmp_path_factory.mktemp("db"))
     yield made
     made.close()
 

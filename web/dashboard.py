@@ -33,7 +33,7 @@ def render_dashboard(name: str = "", errors: dict | None = None, http_status: in
 
 def _advisory_age() -> dict:
     """How fresh the advisories of the ecosystems in use are: shown on the whole page, not in its live part."""
-    advisories = [row for row in status.report(db.get_db(), SyncSettings.from_config(current_app.config)) if row.in_use]
+    advisories = [row for row in status.report(db.get_db(), SyncSettings.of(current_app)) if row.in_use]
     return {"advisories": advisories, "stale": [row for row in advisories if row.stale]}
 
 

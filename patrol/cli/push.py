@@ -88,7 +88,7 @@ def push(server: str, bucket: str, scan: bool, format_name: str | None, sboms: t
     except collectors.CollectorError as exc:
         raise click.ClickException(str(exc)) from exc
     items = _report(inputs, strict, findings.machine)
-    client = pushclient.Client(settings["url"], settings["key"], settings["secret"])
+    client = pushclient.Client(settings.url, settings.key, settings.secret)
     try:
         result = pushclient.push(client, server, bucket, items, scan or wait)
         click.echo(f"Pushed {result.items} packages to {server} (server {result.server_id}, bucket {bucket}).",
@@ -114,13 +114,12 @@ def _print_findings(client: pushclient.Client, server: str, result: pushclient.P
         raise FindingsAtOrAbove(f"{len(failing)} open issues at {level} or worse (--fail-on {level})")
 
 
-def _settings() -> dict[str, str]:
-    settings = config.collector_from_env()
-    missing = [name for name, value in (("PATROL_URL", settings["url"]), ("PATROL_KEY", settings["key"]),
-               ("PATROL_SECRET", settings["secret"])) if not value]
+def _settings() -> config.Collector:
+    settings = config.read(config.Collector)
+    missing = [each.variable for name, each in config.settings_of(config.Collector) if not getattr(settings, name)]
     if missing:
         raise OperationalError(f"set {', '.join(missing)} first")
-    url = settings["url"].rstrip("/")
+    url = settings.url.rstrip("/")
     if not urlsplit(url).path.endswith("/api"):
         raise OperationalError(
             f"PATROL_URL={url} does not end in /api, where Patrol's API is: try PATROL_URL={url}/api")

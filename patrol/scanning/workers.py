@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import select, update
 
-from patrol import background
+from patrol import background, config
 from patrol.clock import now
 from patrol.db import Database, get_db
 from patrol.errors import AlreadyScanning
@@ -86,17 +86,17 @@ def _start_quietly(session, server: Server) -> bool:  # noqa: ANN001
 
 def init_app(app: Flask) -> None:
     """Register the scan loops; they start with `patrol serve`."""
-    db, config = get_db(app), app.config
+    db, core = get_db(app), config.of(app, config.Core)
     bg = background.get(app)
     workers = [
         bg.add(background.Loop(f"scan-worker-{n}", ScanWorker(db).tick, POLL))
-        for n in range(config["SCAN_WORKERS"])
+        for n in range(core.scan_workers)
     ]
     bg.add(
         background.Loop(
             "scan-scheduler",
-            lambda: schedule_due(db, config["SCAN_INTERVAL"]) > 0,
-            config["SCHEDULER_TICK"],
+            lambda: schedule_due(db, config.of(app, config.Core).scan_interval) > 0,
+            core.scheduler_tick,
         )
     )
     db.on_events_committed(lambda: [loop.wake() for loop in workers])

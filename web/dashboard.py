@@ -10,6 +10,7 @@ from patrol.advisories.settings import SyncSettings
 from patrol.errors import AlreadyScanning
 from patrol.models import Server
 from patrol.scanning import jobs
+from patrol.scanning.states import ScanTrigger
 from web import access, overview, paging, rendering, software_list
 from web.redirects import local_path
 
@@ -62,7 +63,7 @@ def scan(server_id: int):
     session = db.session()
     row = servers.get(session, access.account(), server_id)
     try:
-        jobs.start(session, row, "manual")
+        jobs.start(session, row, ScanTrigger.MANUAL)
     except AlreadyScanning as exc:
         flash(exc.message, "error")
     else:

@@ -11,6 +11,7 @@ from patrol.api.envelope import ok, page_args, page_meta, paged
 from patrol.errors import Invalid
 from patrol.models import Scan, Server
 from patrol.scanning import jobs
+from patrol.scanning.states import CLIENT_TRIGGERS, ScanTrigger
 from patrol.triage import filters, issues as triage_issues, upgrades
 from patrol.triage.state import STATES, risk_key
 
@@ -72,17 +73,13 @@ def remove(server_id: int):
     return ok(True)
 
 
-# What a client may say started a scan; the Slack bot says `slack`.
-CLIENT_TRIGGERS = ("api", "slack")
-
-
 @bp.post("/servers/<id:server_id>/scan")
 def scan(server_id: int):
     session = db.session()
-    trigger = body.fields().get("trigger") or "api"
+    trigger = body.fields().get("trigger") or ScanTrigger.API
     if trigger not in CLIENT_TRIGGERS:
         raise Invalid("A scan's trigger is api or slack.", fields={"trigger": "api or slack"})
-    started = jobs.start(session, callers_server(server_id), trigger)
+    started = jobs.start(session, callers_server(server_id), ScanTrigger(trigger))
     session.commit()
     return ok(serialize.scan(started), 202)
 

@@ -12,6 +12,7 @@ from patrol.db import Database, get_db
 from patrol.errors import AlreadyScanning
 from patrol.models import Server
 from patrol.scanning import jobs
+from patrol.scanning.states import ScanTrigger
 
 POLL = 5.0
 SCHEDULE_BATCH = 100
@@ -78,7 +79,7 @@ def schedule_due(db: Database, interval: int) -> int:
 
 def _start_quietly(session, server: Server) -> bool:  # noqa: ANN001
     try:
-        jobs.start(session, server, "scheduled")
+        jobs.start(session, server, ScanTrigger.SCHEDULED)
     except AlreadyScanning:
         return False
     return True

@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 
 from flask import Flask
 
+from patrol.logformat import FORMATS as LOG_FORMATS
+
 Reader = Callable[[str], Any]
 Area = TypeVar("Area")
 _SETTING = "patrol.setting"  # where a field's Setting is kept in its metadata
@@ -207,7 +209,6 @@ def _seen(app: Flask, area: type) -> tuple[Any, ...]:
 OSV_BUCKET_URL = "https://osv-vulnerabilities.storage.googleapis.com"
 KEV_URL = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
 EPSS_URL = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
-_LOG_FORMATS = ("text", "json")
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,7 @@ class Core:
                                           key="QUOTA_BUCKETS_PER_SERVER")
     api_rate: float = setting("PATROL_API_RATE", limit(number), 20.0, key="API_RATE")
     api_burst: int = setting("PATROL_API_BURST", limit(integer), 100, key="API_BURST")
-    log_format: str = setting("PATROL_LOG_FORMAT", choice(*_LOG_FORMATS), _LOG_FORMATS[0], key="LOG_FORMAT")
+    log_format: str = setting("PATROL_LOG_FORMAT", choice(*LOG_FORMATS), LOG_FORMATS[0], key="LOG_FORMAT")
     metrics_host: str = setting("PATROL_METRICS_HOST", text, "127.0.0.1", key="METRICS_HOST")
     metrics_port: int = setting("PATROL_METRICS_PORT", integer, 0, key="METRICS_PORT")
 

@@ -152,13 +152,14 @@ def read(area: type[Area], given: Mapping[str, Any] | None = None, env: Mapping[
     return area(**{name: _value(each, given, env) for name, each in settings_of(area)})
 
 
-def env_value(each: Setting, env: Mapping[str, str] | None = None) -> Any:
+def env_value(each: Setting) -> Any:
     """One setting from the environment alone (for a command that needs it before any app)."""
-    return _value(each, {}, os.environ if env is None else env)
+    return _value(each, {}, os.environ)
 
 
 def load(app: Flask, area: type[Area]) -> Area:
-    """Read `area` for `app` (its app.config keys win over the environment) and keep it."""
+    """Read `area` for `app` and keep it: keys app.config holds win over the environment
+    (so the core's area is read in create_app, before Flask's own defaults are there)."""
     return install(app, read(area, app.config))
 
 

@@ -51,7 +51,7 @@ def declared(each: Setting, *, secret: bool = False) -> Any:
     return field(repr=not secret, metadata={_SETTING: each})
 
 
-# Readers: each gets the variable's text, stripped and never blank.
+# Readers: each gets the variable's text as set (never blank); a secret keeps its spaces.
 
 def text(raw: str) -> str:
     return raw
@@ -124,7 +124,7 @@ def choice(*options: str) -> Reader:
     """One of `options`, in any case."""
 
     def read_choice(raw: str) -> str:
-        value = raw.lower()
+        value = raw.strip().lower()
         if value not in options:
             raise ValueError(f"must be one of {', '.join(options)}, not {value!r}")
         return value
@@ -192,8 +192,8 @@ def variable(area: type, name: str) -> str:
 def _value(each: Setting, given: Mapping[str, Any], env: Mapping[str, str]) -> Any:
     if each.key in given:
         return given[each.key]
-    raw = env.get(each.variable, "").strip()
-    if not raw:
+    raw = env.get(each.variable, "")
+    if not raw.strip():
         return each.default
     try:
         return each.read(raw)

@@ -162,3 +162,8 @@ def test_the_address_policy_is_built_once_per_area():
 
 def test_an_apps_variable_is_named_for_messages():
     assert config.variable(Core, "max_webhooks") == "PATROL_MAX_WEBHOOKS"
+
+
+def test_text_is_taken_as_set_and_numbers_and_choices_despite_spaces():
+    core = read(Core, env={"PATROL_SECRET_KEY": " spaced ", "PATROL_SCAN_WORKERS": " 3 ", "PATROL_LOG_FORMAT": " json "})
+    assert (core.secret_key, core.scan_workers, core.log_format) == (" spaced ", 3, "json")

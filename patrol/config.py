@@ -16,7 +16,6 @@ import ipaddress
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from functools import cache
 from typing import Any, TypeVar
 
 from flask import Flask
@@ -27,6 +26,7 @@ Reader = Callable[[str], Any]
 Area = TypeVar("Area")
 _SETTING = "patrol.setting"  # where a field's Setting is kept in its metadata
 _READ = "patrol.settings"  # app.extensions: area -> (instance, the app.config values it was read from)
+_DECLARED: dict[type, tuple[tuple[str, Setting], ...]] = {}  # settings_of's answers
 
 
 class ConfigError(ValueError):
@@ -178,10 +178,11 @@ def of(app: Flask, area: type[Area]) -> Area:
     return kept[0]
 
 
-@cache
 def settings_of(area: type) -> tuple[tuple[str, Setting], ...]:
-    """(field name, Setting) of every field `area` declares."""
-    return tuple((each.name, each.metadata[_SETTING]) for each in fields(area))
+    """(field name, Setting) of every field `area` declares (asked at every `of`, so kept)."""
+    if area not in _DECLARED:
+        _DECLARED[area] = tuple((each.name, each.metadata[_SETTING]) for each in fields(area))
+    return _DECLARED[area]
 
 
 def variable(area: type, name: str) -> str:

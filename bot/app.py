@@ -35,7 +35,8 @@ def build(app: Flask) -> App:
     # the HTTP route, which checks signatures, only exists with a signing secret.
     common = {"signing_secret": slack.signing_secret or "", "client": client,
               "listener_executor": threads.executor}
-    store = oauth.installation_store(app) if slack.distributed else None
+    # Distribution to many workspaces (OAuth) needs the app's client id and secret.
+    store = oauth.installation_store(app, slack.client_id) if slack.client_id and slack.client_secret else None
     if store is not None:
         bolt = App(**common, installation_store=store, oauth_flow=oauth.flow(app, client, store))
     else:

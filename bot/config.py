@@ -22,8 +22,3 @@ class Slack:
     app_token: str | None = setting("SLACK_APP_TOKEN", APP_TOKEN, key="SLACK_APP_TOKEN", secret=True)
     client_id: str | None = setting("SLACK_CLIENT_ID", text, key="SLACK_CLIENT_ID")
     client_secret: str | None = setting("SLACK_CLIENT_SECRET", text, key="SLACK_CLIENT_SECRET", secret=True)
-
-    @property
-    def distributed(self) -> bool:
-        """OAuth distribution to many workspaces is set up."""
-        return bool(self.client_id and self.client_secret)

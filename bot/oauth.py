@@ -39,9 +39,9 @@ class PatrolOAuthFlow(OAuthFlow):
         return self.settings.state_store.issue(account_id=request.context[ACCOUNT])
 
 
-def installation_store(app: Flask) -> stores.SealedInstallationStore:
+def installation_store(app: Flask, client_id: str) -> stores.SealedInstallationStore:
     return stores.SealedInstallationStore(
-        config.of(app, Slack).client_id, get_db(app).engine, lambda: sealing.for_app(app)
+        client_id, get_db(app).engine, lambda: sealing.for_app(app)
     )
 
 

@@ -24,9 +24,10 @@ from sqlalchemy import func, select
 
 from bench import _common, outbox, worker_processes
 from bench.receiver import Receiver
-from patrol import background, events
+from patrol import background, config, events
 from patrol.db import Database, get_db
 from webhooks import payloads
+from webhooks.config import Webhooks
 from webhooks.models import Attempt, Delivery
 
 LOOPBACK = "127.0.0.0/8"
@@ -103,7 +104,7 @@ def _worker_settings(app: Flask, url: str) -> dict[str, str]:
         "PATROL_DATABASE_URL": url,
         "PATROL_SECRET_KEY": "bench",
         "PATROL_WEBHOOK_ALLOWED_NETWORKS": LOOPBACK,
-        "PATROL_WEBHOOK_WORKERS": str(app.config["WEBHOOK_WORKERS"]),
+        "PATROL_WEBHOOK_WORKERS": str(config.of(app, Webhooks).workers),
     }
 
 
@@ -132,7 +133,7 @@ def _report(db: Database, app: Flask, args: argparse.Namespace, patrol: outbox.R
     engine = f"{args.workers} worker processes" if args.workers else "in-process engine"
     _common.heading(
         f"{args.events} events x {args.webhooks} webhooks = {patrol.sent} deliveries; {engine}, "
-        f"WEBHOOK_WORKERS={app.config['WEBHOOK_WORKERS']}, batches of {args.batch}"
+        f"WEBHOOK_WORKERS={config.of(app, Webhooks).workers}, batches of {args.batch}"
     )
     _common.show([
         ("patrol", f"{patrol.received}/{patrol.sent} received in {patrol.seconds:.2f} s  "

@@ -16,28 +16,31 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from bot import actions, bot_tokens, commands, oauth, workspace_events
+from bot.config import Slack
 from bot.replying import Answerer
 from bot.uninstalls import Uninstalls
-from patrol import background
+from patrol import background, config
 from webhooks.channels import tokens
+from webhooks.config import Webhooks
 
 LISTENER_THREADS = 8  # answers in flight at once; each waits mostly on Patrol's API
 
 
 def build(app: Flask) -> App:
     """The Bolt app for a Patrol app with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)."""
-    config = app.config
-    client = WebClient(base_url=config["SLACK_API_URL"])
+    slack = config.of(app, Slack)
+    client = WebClient(base_url=config.of(app, Webhooks).slack_api_url)
     threads = background.get(app).add(ListenerThreads())
     # Over Socket Mode requests are not signed (the socket is Patrol's own), so "" is no loophole:
     # the HTTP route, which checks signatures, only exists with a signing secret.
-    common = {"signing_secret": config.get("SLACK_SIGNING_SECRET") or "", "client": client,
+    common = {"signing_secret": slack.signing_secret or "", "client": client,
               "listener_executor": threads.executor}
-    store = oauth.installation_store(app) if oauth.configured(config) else None
+    # Distribution to many workspaces (OAuth) needs the app's client id and secret.
+    store = oauth.installation_store(app, slack.client_id) if slack.client_id and slack.client_secret else None
     if store is not None:
         bolt = App(**common, installation_store=store, oauth_flow=oauth.flow(app, client, store))
     else:
-        bolt = App(**common, authorize=single_workspace(config.get("SLACK_BOT_TOKEN")))
+        bolt = App(**common, authorize=single_workspace(slack.bot_token))
     tokens.register(app, bot_tokens.lookup(app, store))
     answerer = Answerer(app)
     commands.register(bolt, answerer)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import Flask
 from slack_sdk.oauth.installation_store import InstallationStore
 
+from bot.config import Slack
+from patrol import config
 from webhooks.channels.tokens import Lookup
 
 
@@ -14,7 +16,7 @@ def lookup(app: Flask, store: InstallationStore | None) -> Lookup:
         if not team_id:
             return None
         if store is None:
-            return app.config.get("SLACK_BOT_TOKEN")
+            return config.of(app, Slack).bot_token
         bot = store.find_bot(enterprise_id=None, team_id=team_id)
         return bot.bot_token if bot is not None else None
 

@@ -5,8 +5,9 @@ from flask import Flask
 
 from bot import app as bolt_app
 from bot import cli, links, routes, web_panel
+from bot.config import Slack
 from bot.socket_mode import SocketMode
-from patrol import account_removal, background, banners, migrate, resources
+from patrol import account_removal, background, banners, config, migrate, resources
 from patrol.extensions import Extension
 
 
@@ -19,18 +20,18 @@ def init_app(app: Flask) -> None:
     """
     import bot.models  # noqa: F401 - registers the tables
 
+    slack = config.load(app, Slack)
     migrate.add_versions(app, resources.path("bot", "migrations"))
     app.cli.add_command(cli.slack)
     account_removal.on_delete(app, links.forget_account)
     web_panel.register(app)
-    config = app.config
-    if not (config.get("SLACK_SIGNING_SECRET") or config.get("SLACK_APP_TOKEN")):
+    if not (slack.signing_secret or slack.app_token):
         return
     bolt = bolt_app.build(app)
     app.extensions["bot.bolt"] = bolt
-    routes.mount(app, bolt, events=bool(config.get("SLACK_SIGNING_SECRET")))
-    if config.get("SLACK_APP_TOKEN"):
-        app.extensions["bot.socket_mode"] = background.get(app).add(SocketMode(bolt, config["SLACK_APP_TOKEN"]))
+    routes.mount(app, bolt, events=bool(slack.signing_secret))
+    if slack.app_token:
+        app.extensions["bot.socket_mode"] = background.get(app).add(SocketMode(bolt, slack.app_token))
         banners.add(app, "Slack: Socket Mode (SLACK_APP_TOKEN): Patrol connects to Slack; no inbound requests.")
     else:
         banners.add(app, f"Slack: HTTP mode: Slack sends requests to {routes.EVENTS_PATH} (patrol serve).")

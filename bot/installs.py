@@ -11,6 +11,7 @@ from bot.sealing import Sealer
 from patrol.errors import NotFound
 from patrol.models import Account
 from webhooks import addresses, service
+from webhooks.models import SLACK
 
 
 def adopt(session: Session, sealer: Sealer, policy: addresses.AddressPolicy,
@@ -33,5 +34,5 @@ def _add_webhook(session: Session, policy: addresses.AddressPolicy, account: Acc
         return  # the same install came back (a retried redirect): one webhook is enough
     where = " ".join(part for part in (installation.incoming_webhook_channel, installation.team_name) if part)
     # It came from Slack's own OAuth answer, so it is a Slack webhook whatever its host looks like.
-    fields = {"url": url, "kind": "slack", "description": f"Slack {where}".strip()[:500]}
+    fields = {"url": url, "kind": SLACK, "description": f"Slack {where}".strip()[:500]}
     service.create(session, account, fields, policy)

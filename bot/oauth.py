@@ -7,7 +7,6 @@ webhook into a Slack webhook of that account, then shows the API page.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 
 from flask import Flask
 from slack_bolt.oauth import OAuthFlow
@@ -18,9 +17,11 @@ from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 
 from bot import installs, sealing, stores
+from bot.config import Slack
+from patrol import config
 from patrol.db import get_db
 from patrol.errors import PatrolError
-from webhooks.addresses import AddressPolicy
+from webhooks.config import Webhooks
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -38,22 +39,17 @@ class PatrolOAuthFlow(OAuthFlow):
         return self.settings.state_store.issue(account_id=request.context[ACCOUNT])
 
 
-def configured(config: Mapping) -> bool:
-    return bool(config.get("SLACK_CLIENT_ID") and config.get("SLACK_CLIENT_SECRET"))
-
-
-def installation_store(app: Flask) -> stores.SealedInstallationStore:
+def installation_store(app: Flask, client_id: str) -> stores.SealedInstallationStore:
     return stores.SealedInstallationStore(
-        app.config["SLACK_CLIENT_ID"], get_db(app).engine, lambda: sealing.for_app(app)
+        client_id, get_db(app).engine, lambda: sealing.for_app(app)
     )
 
 
 def flow(app: Flask, client: WebClient, store: stores.SealedInstallationStore) -> PatrolOAuthFlow:
-    config = app.config
-    public_url = config.get("PUBLIC_URL")
+    slack, public_url = config.of(app, Slack), config.of(app, config.Core).public_url
     settings = OAuthSettings(
-        client_id=config["SLACK_CLIENT_ID"],
-        client_secret=config["SLACK_CLIENT_SECRET"],
+        client_id=slack.client_id,
+        client_secret=slack.client_secret,
         scopes=list(SCOPES),
         user_scopes=[],
         redirect_uri=public_url + REDIRECT_PATH if public_url else None,
@@ -86,7 +82,7 @@ def _on_success(app: Flask):  # noqa: ANN202 - Bolt's callback type
 def _adopt(app: Flask, args: SuccessArgs) -> None:
     """Link the workspace to the account its (already consumed) state names."""
     account_id = stores.account_in(args.request.query["state"][0])
-    policy = AddressPolicy(app.config["WEBHOOK_ALLOWED_NETWORKS"])
+    policy = config.of(app, Webhooks).address_policy
     with get_db(app).session() as session:
         installs.adopt(session, sealing.for_app(app), policy, account_id, args.installation)
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import requests
 
+from patrol.scanning.states import ScanTrigger
+
 TIMEOUT = (5.0, 20.0)  # connect, read
 PER_PAGE = 200  # the contract's largest page
 MAX_PAGES = 25  # 5,000 open issues on one server is already beyond reading in Slack
@@ -54,7 +56,7 @@ class PatrolApi:
         return issues
 
     def scan(self, server_id: int) -> dict:
-        return self._call("POST", f"/servers/{server_id}/scan", json={"trigger": "slack"})
+        return self._call("POST", f"/servers/{server_id}/scan", json={"trigger": ScanTrigger.SLACK})
 
     def advisory_status(self) -> list[dict]:
         """How fresh the advisory data is, per ecosystem."""

@@ -14,6 +14,7 @@ from flask import Flask
 from bot import links, matching, sealing
 from bot.answers import Message, notes
 from bot.patrol_api import ApiUnavailable, PatrolApi, PatrolApiError
+from patrol import config
 from patrol.db import get_db
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ class Answerer:
 
     @property
     def public_url(self) -> str | None:
-        return self._app.config.get("PUBLIC_URL")
+        return config.of(self._app, config.Core).public_url
 
     @property
     def app(self) -> Flask:
@@ -39,7 +40,7 @@ class Answerer:
 
     def answer_as(self, team_id: str | None, ask: AskAs) -> Message | None:
         """Like `answer`, for questions that also need the account's id (its subscriptions)."""
-        api_url = self._app.config.get("API_URL")
+        api_url = config.of(self._app, config.Core).api_url
         try:
             credential = self._credential(team_id)
         except (sealing.BrokenSeal, sealing.MissingSecretKey) as exc:

@@ -11,8 +11,9 @@ from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
 from slack_bolt.oauth import OAuthFlow
 
 from bot import oauth
+from bot.config import Slack
 from bot.verification import SlackRequestGuard
-from patrol import input_guard, signin
+from patrol import config, input_guard, signin
 from patrol.api.envelope import error_body
 from patrol.db import get_db
 from patrol.errors import BadRequest, PatrolError
@@ -25,7 +26,7 @@ def mount(app: Flask, bolt: App, *, events: bool = True) -> None:
     """The OAuth pages when OAuth is set up; /slack/events when `events` (a signing secret checks it)."""
     handler = SlackRequestHandler(bolt)
     if events:
-        guard = SlackRequestGuard(app.config["SLACK_SIGNING_SECRET"], get_db(app))
+        guard = SlackRequestGuard(config.of(app, Slack).signing_secret, get_db(app))
         app.add_url_rule(EVENTS_PATH, "slack_events", _events_view(bolt, guard), methods=["POST"])
     if bolt.oauth_flow is not None:
         app.add_url_rule(oauth.INSTALL_PATH, "slack_install", _install_view(bolt.oauth_flow))

@@ -17,6 +17,8 @@ from flask import Flask
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
 
+from patrol import config
+
 PURPOSE = b"patrol slack credentials v1"
 
 
@@ -52,7 +54,7 @@ def _derive(secret_key: str) -> bytes:
 
 def for_app(app: Flask) -> Sealer:
     """The app's sealer, read at use: `patrol serve --demo` sets its key after start-up."""
-    return Sealer(app.config.get("SECRET_KEY") or "")
+    return Sealer(config.of(app, config.Core).secret_key or "")
 
 
 class SealedText(TypeDecorator):

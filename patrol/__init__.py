@@ -15,7 +15,8 @@ except PackageNotFoundError:  # running from a checkout that was not installed
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Patrol app: core API, then the chosen extensions (PATROL_EXTENSIONS).
 
-    `config` overrides what `patrol.config.from_env` reads (tests pass theirs).
+    `config` overrides settings by their app.config keys (tests pass theirs);
+    the rest are read from the environment (`patrol.config`).
     Extensions register under the `patrol.extensions` entry point group; a
     choice that breaks a requirement is refused before anything is built,
     then each loads after those it requires. The core never imports them,
@@ -29,14 +30,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from patrol.scanning import workers
     from patrol.transactions import PatrolFlask
 
-    wanted = {**settings.from_env(), **(config or {})}
-    chosen = extensions.choose(wanted["EXTENSIONS"])
-    app = PatrolFlask(__name__, instance_path=wanted["INSTANCE_PATH"], instance_relative_config=True,
+    overrides = config or {}
+    core = settings.read(settings.Core, overrides)
+    chosen = extensions.choose(core.extensions)
+    app = PatrolFlask(__name__, instance_path=core.instance_path, instance_relative_config=True,
                       template_folder=str(resources.templates()))
-    app.config.update(wanted)
+    app.config.update(overrides)
+    settings.install(app, core)
     app.config["PATROL_VERSION"] = __version__
     logformat.keep_urls_out_of_logs()
-    _trust_proxies(app, app.config.get("TRUSTED_PROXIES", 0))
+    _trust_proxies(app, core.trusted_proxies)
     db.init_app(app)
     wakeups.init_app(app)
     input_guard.init_app(app)

@@ -1,157 +1,278 @@
 """Configuration: the only module that reads the environment.
 
-Every setting has a safe default so that `patrol serve --demo` runs with
-nothing set. Names follow the contract (`docs/api.md`).
+Settings come in areas, one frozen dataclass each: `Core` here, and each
+extension's beside its code (`webhooks.config.Webhooks`, `bot.config.Slack`,
+`web.config.Web`). Every field declares the variable it is read from, its
+reader, its default and the app.config key that overrides it
+(`create_app({"SCAN_INTERVAL": 60})`). An area is read once per app and
+read back through `of(app, Area)`; app.config keeps every value under its
+key too, for Flask's own keys and for tests that change one on a built app
+(the area is then read again). Every setting has a safe default so that
+`patrol serve --demo` runs with nothing set. Names follow `docs/api.md`.
 """
 from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
 
-DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,36000"
-OSV_BUCKET_URL = "https://osv-vulnerabilities.storage.googleapis.com"
-KEV_URL = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
-EPSS_URL = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
+from flask import Flask
+
+from patrol.logformat import FORMATS as LOG_FORMATS
+
+Reader = Callable[[str], Any]
+Area = TypeVar("Area")
+_SETTING = "patrol.setting"  # where a field's Setting is kept in its metadata
+_READ = "patrol.settings"  # app.extensions: area -> (instance, the app.config values it was read from)
+_DECLARED: dict[type, tuple[tuple[str, Setting], ...]] = {}  # settings_of's answers
 
 
 class ConfigError(ValueError):
     """A setting in the environment that cannot be used; says which and why."""
 
 
-def _number(env: Mapping[str, str], name: str, default: float, kind: type = float):  # noqa: ANN202
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
+@dataclass(frozen=True)
+class Setting:
+    variable: str  # the environment variable
+    read: Reader  # turns its text into the value; ValueError says what is wrong
+    default: Any  # when the variable is unset or blank
+    key: str  # the app.config key that overrides it
+
+
+def setting(variable: str, read: Reader, default: Any = None, *, key: str, secret: bool = False) -> Any:
+    """Declare a field of a settings area; a `secret` one stays out of the area's repr (and so of logs)."""
+    return declared(Setting(variable, read, default, key), secret=secret)
+
+
+def declared(each: Setting, *, secret: bool = False) -> Any:
+    """A field of a settings area for a Setting declared elsewhere."""
+    return field(repr=not secret, metadata={_SETTING: each})
+
+
+# Readers: each gets the variable's text as set (never blank); a secret keeps its spaces.
+
+def text(raw: str) -> str:
+    return raw
+
+
+def url(raw: str) -> str:
+    """A base URL, kept without its trailing slash."""
+    return raw.rstrip("/")
+
+
+def path(raw: str) -> str:
+    """A folder, made absolute against the working directory at start."""
+    return os.path.abspath(raw)
+
+
+def integer(raw: str) -> int:
     try:
-        return kind(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a {'whole ' if kind is int else ''}number, not {raw!r}") from exc
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"must be a whole number, not {raw!r}") from None
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    return _number(env, name, default, int)
+def number(raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"must be a number, not {raw!r}") from None
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    return _number(env, name, default, float)
+def limit(read: Callable[[str], float]) -> Reader:
+    """A quota or rate read by `read`: 0 switches it off (only when set so), a negative number is an error."""
+
+    def read_limit(raw: str) -> float:
+        value = read(raw)
+        if value < 0:
+            raise ValueError(f"must be 0 (no limit) or more, not {value}")
+        return value
+
+    return read_limit
 
 
-def _limit(env: Mapping[str, str], name: str, default: float, kind: type = int):  # noqa: ANN202
-    """A quota or rate: 0 switches it off (only when set so), a negative number is an error."""
-    value = _number(env, name, default, kind)
-    if value < 0:
-        raise ConfigError(f"{name} must be 0 (no limit) or more, not {value}")
-    return value
+def listing(raw: str) -> tuple[str, ...]:
+    """Comma-separated words."""
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
 
 
-def _list(env: Mapping[str, str], name: str, default: str = "") -> list[str]:
-    return [part.strip() for part in env.get(name, default).split(",") if part.strip()]
-
-
-def _networks(env: Mapping[str, str], name: str) -> list[str]:
-    networks = _list(env, name)
-    for cidr in networks:
+def networks(raw: str) -> tuple[str, ...]:
+    """Comma-separated CIDRs."""
+    cidrs = listing(raw)
+    for cidr in cidrs:
         try:
             ipaddress.ip_network(cidr, strict=False)
-        except ValueError as exc:
-            raise ConfigError(f"{name}: {cidr!r} is not a network such as 10.0.0.0/8") from exc
-    return networks
+        except ValueError:
+            raise ValueError(f"has {cidr!r}, which is not a network such as 10.0.0.0/8") from None
+    return cidrs
 
 
-def _seconds_list(env: Mapping[str, str], name: str, default: str) -> list[float]:
+def extension_names(raw: str) -> tuple[str, ...] | None:
+    """Comma-separated extension names: none given is every installed one, `none` the core alone."""
+    names = tuple(name.lower() for name in listing(raw))
+    if not names:
+        return None
+    return () if names == ("none",) else names
+
+
+def seconds(raw: str) -> tuple[float, ...]:
+    """Comma-separated delays, at least one."""
     try:
-        values = [float(part) for part in _list(env, name, default)]
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be comma-separated seconds, like {default}") from exc
+        values = tuple(float(part) for part in listing(raw))
+    except ValueError:
+        raise ValueError("must be comma-separated seconds, like 5,300,1800") from None
     if not values or any(v < 0 for v in values):
-        raise ConfigError(f"{name} must list at least one delay of 0 seconds or more")
+        raise ValueError("must list at least one delay of 0 seconds or more")
     return values
 
 
-def _app_token(env: Mapping[str, str]) -> str | None:
-    """SLACK_APP_TOKEN turns on Socket Mode; only an app-level token (xapp-...) can open it."""
-    token = env.get("SLACK_APP_TOKEN") or None
-    if token is not None and not token.startswith("xapp-"):
-        raise ConfigError("SLACK_APP_TOKEN must be an app-level token (xapp-...) with connections:write")
-    return token
+def choice(*options: str) -> Reader:
+    """One of `options`, in any case."""
+
+    def read_choice(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in options:
+            raise ValueError(f"must be one of {', '.join(options)}, not {value!r}")
+        return value
+
+    return read_choice
 
 
-def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
-    value = env.get(name, "").strip().lower() or choices[0]
-    if value not in choices:
-        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
-    return value
+def prefixed(prefix: str, what: str) -> Reader:
+    """A token of the kind whose values start with `prefix` (`what` names it in the error)."""
+
+    def read_prefixed(raw: str) -> str:
+        if not raw.startswith(prefix):
+            raise ValueError(f"must be {what}")
+        return raw
+
+    return read_prefixed
 
 
-def _extensions(env: Mapping[str, str]) -> list[str] | None:
-    """PATROL_EXTENSIONS: unset or empty is every installed extension (None), `none` the core alone."""
-    names = [name.lower() for name in _list(env, "PATROL_EXTENSIONS")]
-    return [] if names == ["none"] else names or None
+# Reading areas.
 
-
-def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Read every Patrol setting from `env` (the process environment by default)."""
+def read(area: type[Area], given: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Area:
+    """`area` from `given` (keyed by override key) where it has a value, else from `env` (os.environ)."""
+    given = {} if given is None else given
     env = os.environ if env is None else env
-    public_url = env.get("PATROL_PUBLIC_URL", "").rstrip("/") or None
-    return {
-        "DATABASE_URL": env.get("PATROL_DATABASE_URL") or None,
-        "INSTANCE_PATH": os.path.abspath(env["PATROL_INSTANCE_PATH"]) if env.get("PATROL_INSTANCE_PATH") else None,
-        "SECRET_KEY": env.get("PATROL_SECRET_KEY") or None,
-        "PUBLIC_URL": public_url,
-        "API_URL": env.get("PATROL_API_URL") or (public_url + "/api" if public_url else None),
-        "MAX_CONTENT_LENGTH": _int(env, "PATROL_MAX_BODY_BYTES", 5 * 1024 * 1024),
-        "SCAN_INTERVAL": _int(env, "PATROL_SCAN_INTERVAL", 86400),
-        "SCAN_WORKERS": _int(env, "PATROL_SCAN_WORKERS", 2),
-        "SCHEDULER_TICK": _float(env, "PATROL_SCHEDULER_TICK", 30.0),
-        "ADVISORY_SOURCE_URL": env.get("PATROL_ADVISORY_URL", OSV_BUCKET_URL).rstrip("/"),
-        "ADVISORY_SYNC_INTERVAL": _int(env, "PATROL_ADVISORY_SYNC_INTERVAL", 3600),
-        "ADVISORY_ECOSYSTEMS": _list(env, "PATROL_ADVISORY_ECOSYSTEMS"),
-        "ADVISORY_TIMEOUT": _float(env, "PATROL_ADVISORY_TIMEOUT", 60.0),
-        "ADVISORY_FULL_SYNC_ABOVE": _int(env, "PATROL_ADVISORY_FULL_SYNC_ABOVE", 2000),
-        "SCAN_DEBOUNCE": _float(env, "PATROL_SCAN_DEBOUNCE", 5.0),
-        "KEV_URL": env.get("PATROL_KEV_URL") or KEV_URL,
-        "EPSS_URL": env.get("PATROL_EPSS_URL") or EPSS_URL,
-        "STALE_AFTER": _int(env, "PATROL_STALE_AFTER", 3 * 86400),
-        "WEBHOOK_ALLOWED_NETWORKS": _networks(env, "PATROL_WEBHOOK_ALLOWED_NETWORKS"),
-        "WEBHOOK_CONNECT_TIMEOUT": _float(env, "PATROL_WEBHOOK_CONNECT_TIMEOUT", 5.0),
-        "WEBHOOK_TIMEOUT": _float(env, "PATROL_WEBHOOK_TIMEOUT", 15.0),
-        "WEBHOOK_RETRY_SCHEDULE": _seconds_list(env, "PATROL_WEBHOOK_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE),
-        "WEBHOOK_WORKERS": _int(env, "PATROL_WEBHOOK_WORKERS", 64),
-        "WEBHOOK_CLAIM_BATCH": _int(env, "PATROL_WEBHOOK_CLAIM_BATCH", 200),
-        "WEBHOOK_POLL_INTERVAL": _float(env, "PATROL_WEBHOOK_POLL_INTERVAL", 1.0),
-        "WEBHOOK_MAX_SLOTS_PER_WEBHOOK": _int(env, "PATROL_WEBHOOK_MAX_SLOTS_PER_WEBHOOK", 2),
-        "WEBHOOK_DISABLE_AFTER": _int(env, "PATROL_WEBHOOK_DISABLE_AFTER", 5 * 86400),
-        "RETENTION_DAYS": _int(env, "PATROL_RETENTION_DAYS", 30),
-        "TRUSTED_PROXIES": _int(env, "PATROL_TRUSTED_PROXIES", 0),
-        "SESSION_IDLE_TIMEOUT": _int(env, "PATROL_SESSION_IDLE_TIMEOUT", 7 * 86400),
-        "SESSION_MAX_AGE": _int(env, "PATROL_SESSION_MAX_AGE", 30 * 86400),
-        "SLACK_SIGNING_SECRET": env.get("SLACK_SIGNING_SECRET") or None,
-        "SLACK_BOT_TOKEN": env.get("SLACK_BOT_TOKEN") or None,
-        "SLACK_APP_TOKEN": _app_token(env),
-        "SLACK_CLIENT_ID": env.get("SLACK_CLIENT_ID") or None,
-        "SLACK_CLIENT_SECRET": env.get("SLACK_CLIENT_SECRET") or None,
-        "SLACK_API_URL": env.get("SLACK_API_URL", "https://slack.com/api/"),
-        "SLACK_MIN_INTERVAL": _float(env, "PATROL_SLACK_MIN_INTERVAL", 1.0),
-        "QUOTA_SERVERS": _limit(env, "PATROL_MAX_SERVERS", 1000),
-        "QUOTA_WEBHOOKS": _limit(env, "PATROL_MAX_WEBHOOKS", 100),
-        "QUOTA_CREDENTIALS": _limit(env, "PATROL_MAX_CREDENTIALS", 100),
-        "QUOTA_BUCKETS_PER_SERVER": _limit(env, "PATROL_MAX_BUCKETS_PER_SERVER", 100),
-        "API_RATE": _limit(env, "PATROL_API_RATE", 20.0, float),
-        "API_BURST": _limit(env, "PATROL_API_BURST", 100),
-        "LOG_FORMAT": _choice(env, "PATROL_LOG_FORMAT", ("text", "json")),
-        "METRICS_HOST": env.get("PATROL_METRICS_HOST") or "127.0.0.1",
-        "METRICS_PORT": _int(env, "PATROL_METRICS_PORT", 0),
-        "EXTENSIONS": _extensions(env),
-    }
+    return area(**{name: _value(each, given, env) for name, each in settings_of(area)})
 
 
-def collector_from_env(env: Mapping[str, str] | None = None) -> dict[str, str | None]:
-    """What `patrol push` needs on a monitored server."""
-    env = os.environ if env is None else env
-    return {
-        "url": env.get("PATROL_URL"),
-        "key": env.get("PATROL_KEY"),
-        "secret": env.get("PATROL_SECRET"),
-    }
+def env_value(each: Setting) -> Any:
+    """One setting from the environment alone (for a command that needs it before any app)."""
+    return _value(each, {}, os.environ)
+
+
+def load(app: Flask, area: type[Area]) -> Area:
+    """Read `area` for `app` and keep it: keys app.config holds win over the environment
+    (so the core's area is read in create_app, before Flask's own defaults are there)."""
+    return install(app, read(area, app.config))
+
+
+def install(app: Flask, made: Area) -> Area:
+    """Keep `made` as `app`'s area, its values under their keys in app.config."""
+    app.config.update({each.key: getattr(made, name) for name, each in settings_of(type(made))})
+    app.extensions.setdefault(_READ, {})[type(made)] = (made, _seen(app, type(made)))
+    return made
+
+
+def of(app: Flask, area: type[Area]) -> Area:
+    """`app`'s `area`: as read, or read again when app.config's values for it were changed since."""
+    kept = app.extensions.get(_READ, {}).get(area)
+    if kept is None or kept[1] != _seen(app, area):
+        return load(app, area)
+    return kept[0]
+
+
+def settings_of(area: type) -> tuple[tuple[str, Setting], ...]:
+    """(field name, Setting) of every field `area` declares (asked at every `of`, so kept)."""
+    if area not in _DECLARED:
+        _DECLARED[area] = tuple((each.name, each.metadata[_SETTING]) for each in fields(area))
+    return _DECLARED[area]
+
+
+def variable(area: type, name: str) -> str:
+    """The environment variable behind `area`'s field `name`, for messages."""
+    return dict(settings_of(area))[name].variable
+
+
+def _value(each: Setting, given: Mapping[str, Any], env: Mapping[str, str]) -> Any:
+    if each.key in given:
+        return given[each.key]
+    raw = env.get(each.variable, "")
+    if not raw.strip():
+        return each.default
+    try:
+        return each.read(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{each.variable} {exc}") from exc
+
+
+def _seen(app: Flask, area: type) -> tuple[Any, ...]:
+    return tuple(app.config.get(each.key) for _, each in settings_of(area))
+
+
+# The core's areas.
+
+OSV_BUCKET_URL = "https://osv-vulnerabilities.storage.googleapis.com"
+KEV_URL = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
+EPSS_URL = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
+
+
+@dataclass(frozen=True)
+class Core:
+    """What the core needs: database, identity, scans, syncs, quotas, rates, logs and metrics."""
+
+    database_url: str | None = setting("PATROL_DATABASE_URL", text, key="DATABASE_URL")
+    instance_path: str | None = setting("PATROL_INSTANCE_PATH", path, key="INSTANCE_PATH")
+    secret_key: str | None = setting("PATROL_SECRET_KEY", text, key="SECRET_KEY", secret=True)
+    public_url: str | None = setting("PATROL_PUBLIC_URL", url, key="PUBLIC_URL")
+    api_url: str | None = setting("PATROL_API_URL", text, key="API_URL")  # unset: PUBLIC_URL/api
+    max_body_bytes: int = setting("PATROL_MAX_BODY_BYTES", integer, 5 * 1024 * 1024, key="MAX_CONTENT_LENGTH")
+    scan_interval: int = setting("PATROL_SCAN_INTERVAL", integer, 86400, key="SCAN_INTERVAL")
+    scan_workers: int = setting("PATROL_SCAN_WORKERS", integer, 2, key="SCAN_WORKERS")
+    scheduler_tick: float = setting("PATROL_SCHEDULER_TICK", number, 30.0, key="SCHEDULER_TICK")
+    scan_debounce: float = setting("PATROL_SCAN_DEBOUNCE", number, 5.0, key="SCAN_DEBOUNCE")
+    stale_after: int = setting("PATROL_STALE_AFTER", integer, 3 * 86400, key="STALE_AFTER")
+    advisory_url: str = setting("PATROL_ADVISORY_URL", url, OSV_BUCKET_URL, key="ADVISORY_SOURCE_URL")
+    advisory_sync_interval: int = setting("PATROL_ADVISORY_SYNC_INTERVAL", integer, 3600,
+                                          key="ADVISORY_SYNC_INTERVAL")
+    advisory_ecosystems: Sequence[str] = setting("PATROL_ADVISORY_ECOSYSTEMS", listing, (),
+                                                 key="ADVISORY_ECOSYSTEMS")
+    advisory_timeout: float = setting("PATROL_ADVISORY_TIMEOUT", number, 60.0, key="ADVISORY_TIMEOUT")
+    advisory_full_sync_above: int = setting("PATROL_ADVISORY_FULL_SYNC_ABOVE", integer, 2000,
+                                            key="ADVISORY_FULL_SYNC_ABOVE")
+    kev_url: str = setting("PATROL_KEV_URL", text, KEV_URL, key="KEV_URL")
+    epss_url: str = setting("PATROL_EPSS_URL", text, EPSS_URL, key="EPSS_URL")
+    trusted_proxies: int = setting("PATROL_TRUSTED_PROXIES", integer, 0, key="TRUSTED_PROXIES")
+    max_servers: int = setting("PATROL_MAX_SERVERS", limit(integer), 1000, key="QUOTA_SERVERS")
+    max_webhooks: int = setting("PATROL_MAX_WEBHOOKS", limit(integer), 100, key="QUOTA_WEBHOOKS")
+    max_credentials: int = setting("PATROL_MAX_CREDENTIALS", limit(integer), 100, key="QUOTA_CREDENTIALS")
+    max_buckets_per_server: int = setting("PATROL_MAX_BUCKETS_PER_SERVER", limit(integer), 100,
+                                          key="QUOTA_BUCKETS_PER_SERVER")
+    api_rate: float = setting("PATROL_API_RATE", limit(number), 20.0, key="API_RATE")
+    api_burst: int = setting("PATROL_API_BURST", limit(integer), 100, key="API_BURST")
+    log_format: str = setting("PATROL_LOG_FORMAT", choice(*LOG_FORMATS), LOG_FORMATS[0], key="LOG_FORMAT")
+    metrics_host: str = setting("PATROL_METRICS_HOST", text, "127.0.0.1", key="METRICS_HOST")
+    metrics_port: int = setting("PATROL_METRICS_PORT", integer, 0, key="METRICS_PORT")
+    # Unset: every installed extension (patrol.extensions chooses and orders them).
+    extensions: Sequence[str] | None = setting("PATROL_EXTENSIONS", extension_names, key="EXTENSIONS")
+
+    def __post_init__(self) -> None:
+        if self.api_url is None and self.public_url:
+            object.__setattr__(self, "api_url", self.public_url + "/api")
+
+
+# Held by webhooks.config.Webhooks; declared here because `patrol serve --demo` widens it.
+WEBHOOK_ALLOWED_NETWORKS = Setting("PATROL_WEBHOOK_ALLOWED_NETWORKS", networks, (), "WEBHOOK_ALLOWED_NETWORKS")
+
+
+@dataclass(frozen=True)
+class Collector:
+    """What `patrol push` needs on a monitored server (no app: read with `read(Collector)`)."""
+
+    url: str | None = setting("PATROL_URL", text, key="PATROL_URL")
+    key: str | None = setting("PATROL_KEY", text, key="PATROL_KEY", secret=True)
+    secret: str | None = setting("PATROL_SECRET", text, key="PATROL_SECRET", secret=True)

@@ -14,6 +14,8 @@ from flask import Flask, current_app, g, request
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from patrol import config
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -113,7 +115,8 @@ class Database:
 
 
 def init_app(app: Flask) -> None:
-    url = app.config.get("DATABASE_URL") or default_url(app.instance_path, app.config.get("SQLITE_FILE", SQLITE_FILE))
+    url = config.of(app, config.Core).database_url or default_url(
+        app.instance_path, app.config.get("SQLITE_FILE", SQLITE_FILE))
     app.config["DATABASE_URL"] = url
     app.extensions["patrol.db"] = Database(url)
     app.teardown_appcontext(_close_request_session)

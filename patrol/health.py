@@ -29,7 +29,7 @@ def readyz():
     try:
         with db.reader() as session:
             session.execute(text("SELECT 1"))
-        statuses = status.report(db, SyncSettings.from_config(current_app.config))
+        statuses = status.report(db, SyncSettings.of(current_app))
     except SQLAlchemyError:
         current_app.logger.warning("readyz: the database cannot be reached")
         return jsonify(error_body("not_ready", "The database cannot be reached.")), 503

@@ -20,6 +20,7 @@ from prometheus_client import (
 from prometheus_client.registry import Collector
 from flask import Blueprint, Flask, Response, current_app
 
+from patrol import config
 from patrol.db import get_db
 from patrol.feeds.telemetry import FeedAgeCollector
 
@@ -61,9 +62,10 @@ def exposition() -> Response:
 def serve_on_port(app: Flask) -> int | None:
     """For processes without the web app (`patrol worker`): expose the metrics on
     PATROL_METRICS_HOST:PATROL_METRICS_PORT when a port is set; the port bound."""
-    if not app.config.get("METRICS_PORT"):
+    core = config.of(app, config.Core)
+    if not core.metrics_port:
         return None
-    server, _ = start_http_server(app.config["METRICS_PORT"], app.config["METRICS_HOST"], registry_of(app))
+    server, _ = start_http_server(core.metrics_port, core.metrics_host, registry_of(app))
     return server.server_port
 
 

@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 import requests
 
+from patrol.scanning.states import ScanStatus
+
 TIMEOUT = 60
 POLL = 1.0  # seconds between looks at a scan that runs
 PAGE = 200
@@ -68,9 +70,9 @@ def wait_for_scan(client: Client, server_id: int, scan_id: int, timeout: float) 
         scan = next((row for row in scans if row["id"] == scan_id), None)
         if scan is None:
             raise PushError(f"scan {scan_id} is gone (was the server removed?)")
-        if scan["status"] == "failed":
+        if scan["status"] == ScanStatus.FAILED:
             raise PushError(f"scan {scan_id} failed: {scan.get('error') or 'no reason given'}")
-        if scan["status"] != "running":
+        if scan["status"] != ScanStatus.RUNNING:
             return scan
         if time.monotonic() > deadline:
             raise PushError(f"scan {scan_id} still running after {timeout:g} s")

@@ -1,6 +1,6 @@
 """Per-account quotas: how many servers, webhooks, credentials and buckets one may hold.
 
-Limits come from the configuration (patrol.config: generous by default, 0
+Limits come from the settings (patrol.config.Core: generous by default, 0
 for none). The owner's row is locked before counting, so two requests
 cannot both take the last place: the second waits, counts again, and is
 refused with 409 `quota_exceeded`.
@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from patrol import config
 from patrol.db import Base
 from patrol.errors import Conflict
 
@@ -23,20 +24,27 @@ class QuotaExceeded(Conflict):
 
 @dataclass(frozen=True)
 class Quota:
-    setting: str  # the app.config key
-    variable: str  # the environment variable that sets it
+    setting: str  # the field of config.Core that holds the limit
     what: str  # what is counted, for the message
 
+    def limit(self, core: config.Core) -> int:
+        return getattr(core, self.setting)
 
-SERVERS = Quota("QUOTA_SERVERS", "PATROL_MAX_SERVERS", "servers")
-WEBHOOKS = Quota("QUOTA_WEBHOOKS", "PATROL_MAX_WEBHOOKS", "webhooks")
-CREDENTIALS = Quota("QUOTA_CREDENTIALS", "PATROL_MAX_CREDENTIALS", "live API credentials")
-BUCKETS = Quota("QUOTA_BUCKETS_PER_SERVER", "PATROL_MAX_BUCKETS_PER_SERVER", "software buckets on this server")
+    @property
+    def variable(self) -> str:
+        """The environment variable that sets it, for the message."""
+        return config.variable(config.Core, self.setting)
+
+
+SERVERS = Quota("max_servers", "servers")
+WEBHOOKS = Quota("max_webhooks", "webhooks")
+CREDENTIALS = Quota("max_credentials", "live API credentials")
+BUCKETS = Quota("max_buckets_per_server", "software buckets on this server")
 
 
 def require_room(session: Session, owner: Base, quota: Quota, rows: Select) -> None:
     """Raise QuotaExceeded when `owner` already holds as many `rows` as `quota` allows."""
-    limit = current_app.config[quota.setting]
+    limit = quota.limit(config.of(current_app, config.Core))
     if not limit:
         return
     _lock(session, owner)

@@ -8,6 +8,7 @@ from patrol.advisories.severity import LEVELS
 from patrol.clock import iso
 from patrol.models import Bucket, Issue, Scan, Server, Software
 from patrol.scanning.readable import version_problem
+from patrol.scanning.states import ScanStatus
 from patrol.triage.servers import Summary, summaries
 from patrol.triage.state import DEFAULT_STALE_AFTER
 
@@ -107,7 +108,7 @@ def _server(row: Server, last: Scan | None, summary: Summary) -> dict:
         "id": row.id,
         "name": row.name,
         "created_at": iso(row.created_at),
-        "scanning": last is not None and last.status == "running",
+        "scanning": last is not None and last.status == ScanStatus.RUNNING,
         "last_scan": scan(last) if last is not None else None,
         "issue_count": facts.open_issues,
         "state": summary.state,

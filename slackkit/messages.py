@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from slack_sdk.models.blocks import Block
 
+from patrol.scanning.states import ScanStatus
 from slackkit import blocks, severity
 from slackkit.context import MessageContext
 from slackkit.wording import Wording
@@ -48,7 +49,7 @@ def scan_finished(event: Mapping, ctx: MessageContext, say: Wording) -> Message:
     counts = event.get("counts") or {}
     facts = {
         "server": server,
-        "failed": scan.get("status") == "failed",
+        "failed": scan.get("status") == ScanStatus.FAILED,
         "new": counts.get("new", scan.get("new_issue_count")) or 0,
         "resolved": counts.get("resolved", scan.get("resolved_issue_count")) or 0,
         "open_count": counts.get("issues", scan.get("issue_count")) or 0,

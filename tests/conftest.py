@@ -29,7 +29,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def loaded_extensions() -> set[str]:
     """The extensions every app of this run loads, as PATROL_EXTENSIONS chooses them."""
     try:
-        return {extension.name for extension in extensions.choose(settings.from_env()["EXTENSIONS"])}
+        return {extension.name for extension in extensions.choose(settings.read(settings.Core).extensions)}
     except extensions.ExtensionError as exc:
         raise pytest.UsageError(str(exc)) from exc
 
@@ -40,7 +40,7 @@ def needs(item: pytest.Item) -> set[str]:
 
 @pytest.fixture(scope="session")
 def database_factory(tmp_path_factory):
-    made = databases.factory(settings.from_env()["DATABASE_URL"], tmp_path_factory.mktemp("db"))
+    made = databases.factory(settings.read(settings.Core).database_url, tmp_path_factory.mktemp("db"))
     yield made
     made.close()
 

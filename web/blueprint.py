@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request
 
+from patrol import config
+
 from web import (
     api_page, auth, dashboard, delivery_log, docs, errors, paging, passwords, rendering, security, server_pages,
     sessions, webhook_form, webhook_pages,
@@ -33,5 +35,5 @@ def page_context() -> dict:
         "signed_in": account,
         "version": current_app.config.get("PATROL_VERSION", ""),
         # What collectors and receivers call: the configured address, else this one.
-        "api_url": current_app.config.get("API_URL") or request.host_url + "api",
+        "api_url": config.of(current_app, config.Core).api_url or request.host_url + "api",
     }

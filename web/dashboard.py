@@ -10,6 +10,7 @@ from patrol.advisories.settings import SyncSettings
 from patrol.errors import AlreadyScanning
 from patrol.models import Server
 from patrol.scanning import jobs
+from patrol.scanning.states import ScanTrigger
 from web import access, overview, paging, rendering, software_list
 from web.redirects import local_path
 
@@ -33,7 +34,7 @@ def render_dashboard(name: str = "", errors: dict | None = None, http_status: in
 
 def _advisory_age() -> dict:
     """How fresh the advisories of the ecosystems in use are: shown on the whole page, not in its live part."""
-    advisories = [row for row in status.report(db.get_db(), SyncSettings.from_config(current_app.config)) if row.in_use]
+    advisories = [row for row in status.report(db.get_db(), SyncSettings.of(current_app)) if row.in_use]
     return {"advisories": advisories, "stale": [row for row in advisories if row.stale]}
 
 
@@ -62,7 +63,7 @@ def scan(server_id: int):
     session = db.session()
     row = servers.get(session, access.account(), server_id)
     try:
-        jobs.start(session, row, "manual")
+        jobs.start(session, row, ScanTrigger.MANUAL)
     except AlreadyScanning as exc:
         flash(exc.message, "error")
     else:

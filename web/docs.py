@@ -3,15 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
+from patrol import config
 from patrol.api.openapi import document
 from web import apiref
+from webhooks.config import Webhooks
 
 bp = Blueprint("docs", __name__, url_prefix="/docs")
 
 
 @bp.get("/webhooks")
 def webhooks_guide():
-    return render_template("web/docs_webhooks.html")
+    return render_template("web/docs_webhooks.html", webhooks=config.of(current_app, Webhooks))
 
 
 @bp.get("/api")

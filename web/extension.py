@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from patrol import account_removal, migrate, resources, signin
+from patrol import account_removal, config, migrate, resources, signin
 from patrol.extensions import Extension
+from web.config import Web
 
 
 def init_app(app: Flask) -> None:
@@ -13,6 +14,7 @@ def init_app(app: Flask) -> None:
     from web import sessions, signin_limits
     from web.blueprint import bp
 
+    config.load(app, Web)
     migrate.add_versions(app, resources.path("web", "migrations"))
     account_removal.on_delete(app, signin_limits.forget_account)
     _configure_cookies(app)
@@ -33,9 +35,9 @@ def _configure_cookies(app: Flask) -> None:
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=(app.config.get("PUBLIC_URL") or "").startswith("https://"),
+        SESSION_COOKIE_SECURE=(config.of(app, config.Core).public_url or "").startswith("https://"),
         # The cookie outlives no session; the server decides when a session ends.
-        PERMANENT_SESSION_LIFETIME=app.config["SESSION_MAX_AGE"],
+        PERMANENT_SESSION_LIFETIME=config.of(app, Web).session_max_age,
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Response, current_app, g
 
+from patrol import config
+
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -50,4 +52,4 @@ def add_headers(response: Response) -> Response:
 
 def _served_over_https() -> bool:
     """Whether the configured public address is https (the app itself may sit behind a TLS proxy)."""
-    return (current_app.config.get("PUBLIC_URL") or "").startswith("https://")
+    return (config.of(current_app, config.Core).public_url or "").startswith("https://")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from patrol import db, servers
+from patrol import config, db, servers
 from patrol.errors import AlreadyExists, Invalid
 from web import access
 from web.dashboard import render_dashboard
@@ -16,7 +16,7 @@ bp.before_request(access.require_account)
 def add():
     name, session = request.form.get("domain", "").strip(), db.session()
     try:
-        server = servers.create(session, access.account(), name, current_app.config["SCAN_INTERVAL"])
+        server = servers.create(session, access.account(), name, config.of(current_app, config.Core).scan_interval)
     except Invalid as exc:
         return render_dashboard(name, exc.fields or {"domain": exc.message}, http_status=422)
     except AlreadyExists as exc:

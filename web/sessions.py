@@ -17,10 +17,11 @@ from flask import session as cookie
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from patrol import accounts, db
+from patrol import accounts, config, db
 from patrol.clock import now
 from patrol.errors import Invalid, NotFound
 from patrol.models import Account
+from web.config import Web
 from web.models import WebSession
 
 TOKEN_KEY = "sid"
@@ -116,9 +117,9 @@ def _prune(session: Session) -> None:
 
 def _limits(moment: datetime) -> tuple[datetime, datetime]:
     """The last-use and sign-in moments at or before which a session is over."""
-    config = current_app.config
-    return (moment - timedelta(seconds=config["SESSION_IDLE_TIMEOUT"]),
-            moment - timedelta(seconds=config["SESSION_MAX_AGE"]))
+    web = config.of(current_app, Web)
+    return (moment - timedelta(seconds=web.session_idle_timeout),
+            moment - timedelta(seconds=web.session_max_age))
 
 
 def hash_token(token: str) -> str:

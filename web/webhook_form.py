@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from werkzeug.datastructures import MultiDict
 
 from webhooks import subscriptions
+from webhooks.models import GENERIC, SLACK, WebhookFormat
 from webhooks.slack.urls import MASK, is_slack_webhook_url
 
 AUTO = "auto"
@@ -38,7 +39,7 @@ class WebhookForm:
         return cls(
             url=form.get("url", "").strip(),
             kind=form.get("kind", AUTO),
-            format=form.get("format", "json"),
+            format=form.get("format", WebhookFormat.JSON),
             events=[e for e in form.getlist("events") if e],
             min_severity=form.get("min_severity", ""),
             description=form.get("description", ""),
@@ -82,7 +83,7 @@ class WebhookForm:
 
 def _detected_kind(url: str) -> str:
     # A masked Slack URL keeps its host and path, so detection still works on it.
-    return "slack" if is_slack_webhook_url(url) else "generic"
+    return SLACK if is_slack_webhook_url(url) else GENERIC
 
 
 def event_choices() -> list[tuple[str, str]]:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from patrol import db
+from patrol import config, db
 from patrol.errors import Conflict, Invalid
 from web import access, api_page, security
 from web.webhook_form import WebhookForm, event_choices
 from webhooks import addresses, service, subscriptions, views
+from webhooks.config import Webhooks
 from webhooks.models import Webhook
 
 bp = Blueprint("webhooks", __name__, url_prefix="/api-settings/webhooks")
@@ -16,7 +17,7 @@ bp.before_request(security.no_referrer)
 
 
 def _policy() -> addresses.AddressPolicy:
-    return addresses.AddressPolicy(current_app.config["WEBHOOK_ALLOWED_NETWORKS"])
+    return config.of(current_app, Webhooks).address_policy
 
 
 def _hook(webhook_id: str) -> Webhook:

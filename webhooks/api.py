@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
-from patrol import db
+from patrol import config, db
 from patrol.api import body
 from patrol.api.auth import authenticate_request, current_account
 from patrol.api.envelope import ok, page_args, page_meta, paged
 from webhooks import addresses, service, views
+from webhooks.config import Webhooks
 from webhooks.documents import event_page
 from webhooks.models import Webhook
 
@@ -17,7 +18,7 @@ bp.before_request(authenticate_request)
 
 
 def _policy() -> addresses.AddressPolicy:
-    return addresses.AddressPolicy(current_app.config["WEBHOOK_ALLOWED_NETWORKS"])
+    return config.of(current_app, Webhooks).address_policy
 
 
 def _hook(webhook_id: str) -> Webhook:

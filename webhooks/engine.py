@@ -17,14 +17,15 @@ from datetime import timedelta
 
 from flask import Flask
 
-from patrol import background, events, wakeups
+from patrol import __version__, background, config, events, wakeups
 from patrol.clock import now
 from patrol.db import get_db
 from slackkit.context import MessageContext
-from webhooks import adaptive, addresses, fanout, outcomes, payloads, queue, retention, send, telemetry
+from webhooks import adaptive, fanout, outcomes, payloads, queue, retention, send, telemetry
 from webhooks.channels import tokens
 from webhooks.channels.living import Messages
 from webhooks.channels.sending import ChannelSender
+from webhooks.config import Webhooks
 from webhooks.models import FAILED, SLACK, SLACK_CHANNEL, SLACK_KINDS
 from webhooks.results import Result
 from webhooks.transport import EventLoopThread
@@ -38,21 +39,22 @@ class Engine:
     """A background service: `start` opens the event loop and starts the loops."""
 
     def __init__(self, app: Flask) -> None:
-        config = app.config
+        settings = config.of(app, Webhooks)
         self.db = get_db(app)
-        self.config = config
-        self.concurrency = config["WEBHOOK_WORKERS"]
-        self.batch = config["WEBHOOK_CLAIM_BATCH"]
-        self.lease = timedelta(seconds=config["WEBHOOK_TIMEOUT"] + LEASE_MARGIN)
-        self.disable_after = timedelta(seconds=config["WEBHOOK_DISABLE_AFTER"])
-        self.limits = adaptive.Limits(config["WEBHOOK_MAX_SLOTS_PER_WEBHOOK"], self.concurrency)
-        self.channels = ChannelSender(self.db, config["SLACK_API_URL"], tokens.lookup_for(app),
-                                      config["WEBHOOK_TIMEOUT"])
+        self.settings = settings
+        self.public_url = config.of(app, config.Core).public_url
+        self.concurrency = settings.workers
+        self.batch = settings.claim_batch
+        self.lease = timedelta(seconds=settings.timeout + LEASE_MARGIN)
+        self.disable_after = timedelta(seconds=settings.disable_after)
+        self.slack_pace = timedelta(seconds=settings.slack_min_interval)
+        self.limits = adaptive.Limits(settings.max_slots_per_webhook, self.concurrency)
+        self.channels = ChannelSender(self.db, settings.slack_api_url, tokens.lookup_for(app), settings.timeout)
         self._sending: _Sending | None = None
         self._held = 0  # claimed and not yet recorded
         self._finished: list[queue.Finished] = []  # sent, waiting to be recorded in one batch
         self._lock = threading.Lock()
-        poll = config["WEBHOOK_POLL_INTERVAL"]
+        poll = settings.poll_interval
         self.fanout_loop = background.Loop("webhook-fanout", self._fan_out, poll)
         self.claim_loop = background.Loop("webhook-claim", self._claim, poll)
         self.purge_loop = background.Loop("webhook-purge", self._purge, 3600.0)
@@ -80,12 +82,12 @@ class Engine:
             return self._sending
 
     def _make_sender(self) -> send.Sender:
-        config = self.config
+        settings = self.settings
         return send.Sender(
-            addresses.AddressPolicy(config["WEBHOOK_ALLOWED_NETWORKS"]),
-            connect_timeout=config["WEBHOOK_CONNECT_TIMEOUT"],
-            total_timeout=config["WEBHOOK_TIMEOUT"],
-            user_agent=f"Patrol-Webhooks/{config['PATROL_VERSION']}",
+            settings.address_policy,
+            connect_timeout=settings.connect_timeout,
+            total_timeout=settings.timeout,
+            user_agent=f"Patrol-Webhooks/{__version__}",
             pool_maxsize=self.concurrency,
         )
 
@@ -141,7 +143,7 @@ class Engine:
             result, decision = await self._send(item)
         if item.kind not in SLACK_KINDS:
             self.limits.observe(item.webhook_id, result)
-        pace = timedelta(seconds=self.config["SLACK_MIN_INTERVAL"]) if item.kind in SLACK_KINDS else None
+        pace = self.slack_pace if item.kind in SLACK_KINDS else None
         finished = queue.Finished(item, result, decision, started, pace)
         telemetry.observe_attempt(finished)
         return finished
@@ -155,7 +157,7 @@ class Engine:
             return result, outcomes.Decision(FAILED, note="Patrol could not build this message; not retried.")
         result = await send()
         decision = outcomes.decide(
-            item.kind, result, item.attempt, self.config["WEBHOOK_RETRY_SCHEDULE"], now(), manual=item.manual,
+            item.kind, result, item.attempt, self.settings.retry_schedule, now(), manual=item.manual,
         )
         return result, decision
 
@@ -184,12 +186,12 @@ class Engine:
         return MessageContext(
             account_email=item.account_email,
             webhook_description=item.description,
-            public_url=self.config.get("PUBLIC_URL"),
+            public_url=self.public_url,
             severity_counts=(item.event.get("counts") or {}).get("by_severity"),
         )
 
     def _purge(self) -> bool:
-        retention.purge(self.db, self.config["RETENTION_DAYS"])
+        retention.purge(self.db, self.settings.retention_days)
         return False
 
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from patrol import background, migrate, resources
+from patrol import background, config, migrate, resources
 from patrol.api import openapi
 from patrol.extensions import Extension
 from webhooks import api, telemetry
+from webhooks.config import Webhooks
 from webhooks.engine import Engine
 
 
@@ -14,6 +15,7 @@ def init_app(app: Flask) -> None:
     import webhooks.channels.models  # noqa: F401 - registers the tables
     import webhooks.models  # noqa: F401
 
+    config.load(app, Webhooks)
     migrate.add_versions(app, resources.path("webhooks", "migrations"))
     openapi.add_fragment(app, resources.path("webhooks", "openapi.yaml"))
     app.register_blueprint(api.bp, url_prefix="/api")

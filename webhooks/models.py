@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,10 +12,32 @@ from patrol.db import Base
 from patrol.ids import random_id
 from patrol.models.types import UTCDateTime
 
-PENDING, DELIVERING, SUCCEEDED, FAILED = "pending", "delivering", "succeeded", "failed"
-# Kinds of webhook: a URL that gets a thin signed push, a Slack Incoming Webhook,
-# and a Slack channel subscribed from Slack (posted to with the bot token).
-GENERIC, SLACK, SLACK_CHANNEL = "generic", "slack", "slack_channel"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # due at next_attempt_at
+    DELIVERING = "delivering"  # claimed under a lease
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # for good: no retry left, or refused for good
+
+
+class WebhookKind(StrEnum):
+    GENERIC = "generic"  # a URL that gets a thin signed push
+    SLACK = "slack"  # a Slack Incoming Webhook
+    SLACK_CHANNEL = "slack_channel"  # a Slack channel subscribed from Slack (posted to with the bot token)
+
+
+class WebhookFormat(StrEnum):
+    """How a generic webhook's push is encoded."""
+
+    JSON = "json"
+    FORM = "form"  # form fields, as PatrolServer SDK receivers read them
+
+
+# The short names the package uses.
+PENDING, DELIVERING = DeliveryStatus.PENDING, DeliveryStatus.DELIVERING
+SUCCEEDED, FAILED = DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED
+GENERIC, SLACK, SLACK_CHANNEL = WebhookKind.GENERIC, WebhookKind.SLACK, WebhookKind.SLACK_CHANNEL
 SLACK_KINDS = (SLACK, SLACK_CHANNEL)  # paced to about one message a second, one at a time
 
 
@@ -25,7 +48,7 @@ class Webhook(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(String(2048))
     kind: Mapped[str] = mapped_column(String(16), default=GENERIC)
-    format: Mapped[str] = mapped_column(String(10), default="json")
+    format: Mapped[str] = mapped_column(String(10), default=WebhookFormat.JSON)
     # None means the kind's default set (see webhooks.subscriptions).
     events: Mapped[list[str] | None] = mapped_column(JSON)
     min_severity: Mapped[str | None] = mapped_column(String(10))
@@ -59,16 +82,16 @@ class Delivery(Base):
         Index(
             "ix_deliveries_claim",
             "next_attempt_at",
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text(f"status = '{PENDING}'"),
+            postgresql_where=text(f"status = '{PENDING}'"),
         ),
         # What is in flight per webhook, and leases that ran out.
         Index(
             "ix_deliveries_leased",
             "webhook_id",
             "lease_until",
-            sqlite_where=text("status = 'delivering'"),
-            postgresql_where=text("status = 'delivering'"),
+            sqlite_where=text(f"status = '{DELIVERING}'"),
+            postgresql_where=text(f"status = '{DELIVERING}'"),
         ),
         Index("ix_deliveries_webhook", "webhook_id", "created_at"),
         Index("ix_deliveries_event", "event_id", "webhook_id", unique=True),

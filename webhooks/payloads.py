@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from slackkit import render as slack_render
 from slackkit.context import MessageContext
 from webhooks import signing, subscriptions
+from webhooks.models import WebhookFormat
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Outgoing:
 
 def thin_body(fmt: str, webhook_id: str, event_id: str, identifier: str) -> tuple[bytes, str]:
     """Ids and the identifier only: the receiver fetches the event itself."""
-    if fmt == "form":
+    if fmt == WebhookFormat.FORM:
         fields = [("webhook_patrolserver", "1"), ("identifier", identifier),
                   ("webhook_id", webhook_id), ("event_id", event_id)]
         return urlencode(fields).encode(), "application/x-www-form-urlencoded"

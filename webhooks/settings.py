@@ -6,10 +6,11 @@ from typing import Any
 from patrol.advisories.severity import LEVELS
 from patrol.errors import Invalid
 from webhooks import addresses, subscriptions
+from webhooks.models import GENERIC, SLACK, WebhookFormat
 from webhooks.slack.urls import is_slack_webhook_url
 
-KINDS = ("generic", "slack")
-FORMATS = ("json", "form")
+KINDS = (GENERIC, SLACK)  # a slack_channel webhook is made from Slack only
+FORMATS = tuple(WebhookFormat)
 EDITABLE = ("url", "kind", "format", "events", "description", "enabled", "min_severity", "known_exploited_only")
 
 
@@ -28,7 +29,7 @@ def clean(fields: dict[str, Any], policy: addresses.AddressPolicy, *, creating: 
     if problems:
         raise Invalid("The webhook settings are not valid.", fields=problems)
     if "url" in cleaned and "kind" not in fields:
-        cleaned["kind"] = "slack" if is_slack_webhook_url(cleaned["url"]) else "generic"
+        cleaned["kind"] = SLACK if is_slack_webhook_url(cleaned["url"]) else GENERIC
     return cleaned
 
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from patrol.clock import iso
 from webhooks import subscriptions
-from webhooks.models import Attempt, Delivery, Webhook
+from webhooks.models import PENDING, SLACK, Attempt, Delivery, Webhook
 from webhooks.slack.urls import mask, on_slack_host
 
 
 def _shown_url(hook: Webhook) -> str:
     """A Slack webhook's URL is its credential: masked, whether by kind or by host."""
-    slack = hook.kind == "slack"
+    slack = hook.kind == SLACK
     return mask(hook.url, slack=slack) if slack or on_slack_host(hook.url) else hook.url
 
 
@@ -42,7 +42,7 @@ def delivery(row: Delivery, *, identifier: str | None = None, with_log: bool = T
         "attempts": row.attempts,
         "created_at": iso(row.created_at),
         "completed_at": iso(row.completed_at),
-        "next_attempt_at": iso(row.next_attempt_at) if row.status == "pending" else None,
+        "next_attempt_at": iso(row.next_attempt_at) if row.status == PENDING else None,
     }
     if with_log:
         shaped["log"] = [attempt(a) for a in row.log]

@@ -19,10 +19,10 @@ from patrol.errors import AlreadyScanning
 from patrol.inventory.buckets import live_filter
 from patrol.models import Bucket, Scan, Server, Software
 from patrol.scanning import jobs
+from patrol.scanning.states import ScanStatus, ScanTrigger
 from patrol.servers import scan_soon
 
 BATCH = 500
-TRIGGER = "scheduled"  # the contract's triggers: an automatic scan is a scheduled one
 
 
 def affected_query(ecosystem: str, names: list[str]) -> Select:
@@ -61,7 +61,7 @@ def rescan(db: Database, keys: Iterable[tuple[str, str]]) -> int:
 
 def _queue(session: Session, server: Server) -> int:
     try:
-        jobs.start(session, server, TRIGGER)
+        jobs.start(session, server, ScanTrigger.SCHEDULED)  # an automatic scan is a scheduled one
     except AlreadyScanning:
         # A queued scan will read the new advisories; one a worker already runs
         # may have read the old ones, so the scheduler scans the server again.
@@ -72,5 +72,5 @@ def _queue(session: Session, server: Server) -> int:
 
 
 def _claimed(session: Session, server_id: int) -> bool:
-    lease = select(Scan.lease_until).where(Scan.server_id == server_id, Scan.status == "running")
+    lease = select(Scan.lease_until).where(Scan.server_id == server_id, Scan.status == ScanStatus.RUNNING)
     return session.scalar(lease) is not None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from patrol import background
+from patrol import background, config
 from patrol.advisories import sync
 from patrol.advisories.settings import SyncSettings
 from patrol.db import Database, get_db
@@ -15,11 +15,11 @@ from patrol.db import Database, get_db
 
 def init_app(app: Flask) -> None:
     """Register the sync loop (it starts with `patrol serve`); an interval of 0 turns it off."""
-    settings = SyncSettings.from_config(app.config)
+    settings = SyncSettings.of(app)
     if settings.interval <= 0:
         return
     db = get_db(app)
-    loop = background.Loop("advisory-sync", lambda: _tick(db, settings), app.config["SCHEDULER_TICK"])
+    loop = background.Loop("advisory-sync", lambda: _tick(db, settings), config.of(app, config.Core).scheduler_tick)
     background.get(app).add(loop)
 
 

@@ -1,9 +1,11 @@
 """The advisory sync's settings, read once from the app's configuration."""
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+
+from flask import Flask
+
+from patrol import config
 
 
 @dataclass(frozen=True)
@@ -15,11 +17,12 @@ class SyncSettings:
     full_above: int  # more new records than this: all.zip is cheaper than one by one
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> SyncSettings:
+    def of(cls, app: Flask) -> SyncSettings:
+        core = config.of(app, config.Core)
         return cls(
-            base_url=config["ADVISORY_SOURCE_URL"].rstrip("/"),
-            interval=config["ADVISORY_SYNC_INTERVAL"],
-            ecosystems=tuple(config["ADVISORY_ECOSYSTEMS"]),
-            timeout=config["ADVISORY_TIMEOUT"],
-            full_above=config["ADVISORY_FULL_SYNC_ABOVE"],
+            base_url=core.advisory_url.rstrip("/"),
+            interval=core.advisory_sync_interval,
+            ecosystems=tuple(core.advisory_ecosystems),
+            timeout=core.advisory_timeout,
+            full_above=core.advisory_full_sync_above,
         )

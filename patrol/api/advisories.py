@@ -15,5 +15,5 @@ bp.before_request(authenticate_request)
 
 @bp.get("/advisories/status")
 def show():
-    rows = status.report(get_db(), SyncSettings.from_config(current_app.config))
+    rows = status.report(get_db(), SyncSettings.of(current_app))
     return ok([row.as_dict() for row in rows])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 from sqlalchemy import select
 
-from patrol import db, quotas, serialize
+from patrol import config, db, quotas, serialize
 from patrol.api import body
 from patrol.api.auth import authenticate_request, callers_server
 from patrol.api.envelope import ok, paged
@@ -40,7 +40,7 @@ def put(server_id: int, key: str):
         items, expire = software_input.parse(fields.get("software")), fields.get("expire")
     if not buckets.exists(session, server, key):
         quotas.require_room(session, server, quotas.BUCKETS, select(Bucket.id).where(Bucket.server_id == server.id))
-    debounce = current_app.config["SCAN_DEBOUNCE"]
+    debounce = config.of(current_app, config.Core).scan_debounce
     bucket: Bucket = buckets.put(session, server, key, items, buckets.parse_expire(expire), scan_after=debounce)
     session.commit()
     return ok(serialize.bucket(bucket))

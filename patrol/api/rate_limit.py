@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from patrol import config
 from patrol.errors import TooManyRequests
 
 EXTENSION = "patrol.rate_limit"
@@ -51,7 +52,8 @@ class RateLimiter:
 
 
 def init_app(app: Flask) -> None:
-    rate, burst = app.config["API_RATE"], app.config["API_BURST"]
+    core = config.of(app, config.Core)
+    rate, burst = core.api_rate, core.api_burst
     app.extensions[EXTENSION] = RateLimiter(rate, burst) if rate and burst else None
 
 

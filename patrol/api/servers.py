@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 from sqlalchemy import func, select
 
-from patrol import db, quotas, serialize, servers
+from patrol import config, db, quotas, serialize, servers
 from patrol.api import body
 from patrol.api.auth import authenticate_request, callers_server, current_account
 from patrol.api.envelope import ok, page_args, page_meta, paged
 from patrol.errors import Invalid
 from patrol.models import Scan, Server
 from patrol.scanning import jobs
+from patrol.scanning.states import CLIENT_TRIGGERS, ScanTrigger
 from patrol.triage import filters, issues as triage_issues, upgrades
 from patrol.triage.state import STATES, risk_key
 
@@ -28,7 +29,7 @@ def listing():
     """The account's servers, riskiest first (`sort=name|id` for others), `state=` filtering."""
     session, wanted, sort = db.session(), _states(), _server_sort()
     rows = servers.listing(session, current_account())
-    shaped = sorted(serialize.servers(session, rows, current_app.config["STALE_AFTER"]), key=SERVER_SORTS[sort])
+    shaped = sorted(serialize.servers(session, rows, _core().stale_after), key=SERVER_SORTS[sort])
     return paged([row for row in shaped if not wanted or row["state"] in wanted], everything_unasked=True)
 
 
@@ -52,15 +53,15 @@ def create():
     quotas.require_room(session, current_account(), quotas.SERVERS,
                         select(Server.id).where(Server.account_id == current_account().id))
     server = servers.create(
-        session, current_account(), body.fields().get("domain"), current_app.config["SCAN_INTERVAL"]
+        session, current_account(), body.fields().get("domain"), _core().scan_interval
     )
     session.commit()
-    return ok(serialize.server(session, server, current_app.config["STALE_AFTER"]), 201)
+    return ok(serialize.server(session, server, _core().stale_after), 201)
 
 
 @bp.get("/servers/<id:server_id>")
 def show(server_id: int):
-    return ok(serialize.server(db.session(), callers_server(server_id), current_app.config["STALE_AFTER"]))
+    return ok(serialize.server(db.session(), callers_server(server_id), _core().stale_after))
 
 
 @bp.post("/servers/<id:server_id>/delete")
@@ -72,17 +73,13 @@ def remove(server_id: int):
     return ok(True)
 
 
-# What a client may say started a scan; the Slack bot says `slack`.
-CLIENT_TRIGGERS = ("api", "slack")
-
-
 @bp.post("/servers/<id:server_id>/scan")
 def scan(server_id: int):
     session = db.session()
-    trigger = body.fields().get("trigger") or "api"
+    trigger = body.fields().get("trigger") or ScanTrigger.API
     if trigger not in CLIENT_TRIGGERS:
         raise Invalid("A scan's trigger is api or slack.", fields={"trigger": "api or slack"})
-    started = jobs.start(session, callers_server(server_id), trigger)
+    started = jobs.start(session, callers_server(server_id), ScanTrigger(trigger))
     session.commit()
     return ok(serialize.scan(started), 202)
 
@@ -116,3 +113,7 @@ def issues(server_id: int):
 def upgrade_groups(server_id: int):
     server = callers_server(server_id)
     return paged([group.as_dict() for group in upgrades.for_server(db.session(), server)], everything_unasked=True)
+
+
+def _core() -> config.Core:
+    return config.of(current_app, config.Core)

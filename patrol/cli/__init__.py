@@ -14,7 +14,7 @@ from flask import Flask
 from flask.cli import ScriptInfo
 from sqlalchemy.exc import DBAPIError
 
-from patrol import __version__, migrate
+from patrol import __version__, config, migrate
 from patrol.cli import accounts, advisories, database, exploits, push, scans, serve, worker
 from patrol.cli.apps import build_app, built_app
 from patrol.cli.errors import OperationalError, database_unusable
@@ -45,7 +45,7 @@ class PatrolGroup(click.Group):
             return super().invoke(ctx)
         except DBAPIError as exc:  # the database refused or could not be reached
             app = built_app()
-            raise database_unusable(app.config["DATABASE_URL"] if app else None, exc) from exc
+            raise database_unusable(config.of(app, config.Core).database_url if app else None, exc) from exc
         except migrate.MigrationError as exc:
             raise OperationalError(str(exc)) from exc
 

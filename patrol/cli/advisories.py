@@ -37,7 +37,7 @@ def import_command(paths: tuple[str, ...]) -> None:
 @with_appcontext
 def sync(ecosystems: tuple[str, ...]) -> None:
     """Sync advisories from PATROL_ADVISORY_URL now, as the scheduler does."""
-    db, settings = get_db(current_app), SyncSettings.from_config(current_app.config)
+    db, settings = get_db(current_app), SyncSettings.of(current_app)
     wanted = list(ecosystems) or osv_sync.wanted(db, settings)
     if not wanted:
         raise click.ClickException("No ecosystem to sync: no server has software yet. Name one with --ecosystem.")
@@ -65,7 +65,7 @@ def _print_outcome(outcome: osv_sync.Outcome) -> None:
 @with_appcontext
 def status() -> None:
     """How fresh the advisory data is, per ecosystem (as GET /api/advisories/status)."""
-    rows = advisory_status.report(get_db(current_app), SyncSettings.from_config(current_app.config))
+    rows = advisory_status.report(get_db(current_app), SyncSettings.of(current_app))
     if not rows:
         click.echo("No ecosystem is used or synced yet.")
     for row in rows:

@@ -21,7 +21,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     except config.ConfigError as exc:
         raise OperationalError(str(exc)) from exc
     except (ArgumentError, ValueError) as exc:  # the engine could not make sense of the URL
-        url = (overrides or {}).get("DATABASE_URL") or config.from_env()["DATABASE_URL"]
+        url = (overrides or {}).get("DATABASE_URL") or config.read(config.Core).database_url
         raise database_unusable(url, exc) from exc
     ctx = click.get_current_context(silent=True)
     if ctx is not None:

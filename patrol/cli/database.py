@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from patrol import migrate
+from patrol import config, migrate
 
 
 @click.group()
@@ -18,4 +18,4 @@ def db() -> None:
 def upgrade() -> None:
     """Migrate the database to the newest schema."""
     migrate.upgrade(current_app)
-    click.echo(f"Database is up to date: {current_app.config['DATABASE_URL'].split('@')[-1]}")
+    click.echo(f"Database is up to date: {config.of(current_app, config.Core).database_url.split('@')[-1]}")

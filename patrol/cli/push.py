@@ -80,7 +80,7 @@ def push(server: str, bucket: str, scan: bool, format_name: str | None, sboms: t
     findings = Findings(wait, wait_timeout, shape or "table", fail_on)
     if (shape or fail_on) and not wait:
         raise click.UsageError("--json, --sarif and --fail-on need --wait")
-    settings = _settings()
+    client = _client()
     if not (paths or sboms or use_dpkg or use_apk or use_rpm):
         raise click.UsageError("give at least one file, --sbom FILE, --dpkg, --apk or --rpm")
     try:
@@ -88,7 +88,6 @@ def push(server: str, bucket: str, scan: bool, format_name: str | None, sboms: t
     except collectors.CollectorError as exc:
         raise click.ClickException(str(exc)) from exc
     items = _report(inputs, strict, findings.machine)
-    client = pushclient.Client(settings["url"], settings["key"], settings["secret"])
     try:
         result = pushclient.push(client, server, bucket, items, scan or wait)
         click.echo(f"Pushed {result.items} packages to {server} (server {result.server_id}, bucket {bucket}).",
@@ -114,17 +113,16 @@ def _print_findings(client: pushclient.Client, server: str, result: pushclient.P
         raise FindingsAtOrAbove(f"{len(failing)} open issues at {level} or worse (--fail-on {level})")
 
 
-def _settings() -> dict[str, str]:
-    settings = config.collector_from_env()
-    missing = [name for name, value in (("PATROL_URL", settings["url"]), ("PATROL_KEY", settings["key"]),
-               ("PATROL_SECRET", settings["secret"])) if not value]
-    if missing:
+def _client() -> pushclient.Client:
+    settings = config.read(config.Collector)
+    if not (settings.url and settings.key and settings.secret):
+        missing = [each.variable for name, each in config.settings_of(config.Collector) if not getattr(settings, name)]
         raise OperationalError(f"set {', '.join(missing)} first")
-    url = settings["url"].rstrip("/")
+    url = settings.url.rstrip("/")
     if not urlsplit(url).path.endswith("/api"):
         raise OperationalError(
             f"PATROL_URL={url} does not end in /api, where Patrol's API is: try PATROL_URL={url}/api")
-    return settings
+    return pushclient.Client(settings.url, settings.key, settings.secret)
 
 
 def _collect(paths: tuple[str, ...], format_name: str | None, sboms: tuple[str, ...],

@@ -11,6 +11,7 @@ from patrol.db import get_db
 from patrol.errors import PatrolError
 from patrol.models import Scan, Server
 from patrol.scanning import jobs
+from patrol.scanning.states import ScanTrigger
 
 
 @click.command()
@@ -22,7 +23,7 @@ def scan(server: str) -> None:
     with db.session() as session:
         row = _find(session, server)
         try:
-            started = jobs.start(session, row, "manual")
+            started = jobs.start(session, row, ScanTrigger.MANUAL)
         except PatrolError as exc:
             raise click.ClickException(exc.message) from exc
         started.lease_until = now() + jobs.LEASE  # ours: keep background workers off it

@@ -25,7 +25,7 @@ from patrol.db import get_db
 def serve(host: str, port: int, threads: int, demo: bool) -> None:
     """Run Patrol: the web app, the API, scans, the scheduler and deliveries."""
     app = build_app(_demo_settings() if demo else None)
-    logformat.configure(app.config["LOG_FORMAT"])
+    logformat.configure(config.of(app, config.Core).log_format)
     _require_secret_key(app, demo)
     server = _listen(app, host, port, threads)
     migrate.upgrade(app)
@@ -65,7 +65,7 @@ def _demo_settings() -> dict:
     from patrol import demo
 
     try:
-        allowed = config.from_env()["WEBHOOK_ALLOWED_NETWORKS"]
+        allowed = config.env_value(config.WEBHOOK_ALLOWED_NETWORKS)
     except config.ConfigError as exc:
         raise OperationalError(str(exc)) from exc
     return {"SQLITE_FILE": demo.SQLITE_FILE, "WEBHOOK_ALLOWED_NETWORKS": [*allowed, *demo.LOOPBACK],
@@ -94,7 +94,7 @@ def _require_secret_key(app: Flask, demo: bool) -> None:
 def _set_up_demo(app: Flask, url: str) -> None:
     from patrol import demo
 
-    own_file = not config.from_env()["DATABASE_URL"]
+    own_file = not config.read(config.Core).database_url
     click.echo(f"Demo database: {hide_password(app.config['DATABASE_URL'])}"
                + ("  (its own file: a plain `patrol serve` never sees it)" if own_file else ""))
     click.echo(f"Webhooks may call receivers on this machine ({', '.join(demo.LOOPBACK)}) in the demo.")

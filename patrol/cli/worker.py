@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from patrol import background, banners, logformat, metrics, migrate
+from patrol import background, banners, config, logformat, metrics, migrate
 from patrol.cli.apps import build_app
 from patrol.cli.errors import OperationalError
 
@@ -22,7 +22,7 @@ def worker(concurrency: int | None) -> None:
     each hears the work the others and the web app queue at once.
     """
     app = build_app(_overrides(concurrency))
-    logformat.configure(app.config["LOG_FORMAT"])
+    logformat.configure(config.of(app, config.Core).log_format)
     migrate.upgrade(app)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

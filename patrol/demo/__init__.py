@@ -18,6 +18,7 @@ from patrol.exploits import sync as exploit_sync
 from patrol.inventory import buckets, software_input
 from patrol.models import Account, Credential, Server
 from patrol.scanning import jobs
+from patrol.scanning.states import ScanTrigger
 
 ADVISORIES = resources.path("patrol.demo", "advisories")
 DATA = resources.path("patrol.demo", "data")
@@ -88,7 +89,7 @@ def set_up(db: Database) -> Demo:
         server = server or servers.create(session, account, SERVER)
         for key in LOCKFILES:
             buckets.put(session, server, key, software_input.parse(lockfile_items(key)), None)
-        scan = jobs.start(session, server, "manual")
+        scan = jobs.start(session, server, ScanTrigger.MANUAL)
         scan.lease_until = None
         ids = (account.email, issued.key, issued.secret, server.id, scan.id)
     jobs.run(db, ids[4])

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from patrol.clock import now
 from patrol.db import Base
 from patrol.models.types import UTCDateTime
+from patrol.scanning.states import ScanStatus, ScanTrigger
 
-TRIGGERS = ("manual", "scheduled", "api", "slack")
+TRIGGERS = tuple(ScanTrigger)
 
 
 class Scan(Base):
@@ -23,8 +24,8 @@ class Scan(Base):
             "uq_scans_one_running",
             "server_id",
             unique=True,
-            sqlite_where=text("status = 'running'"),
-            postgresql_where=text("status = 'running'"),
+            sqlite_where=text(f"status = '{ScanStatus.RUNNING}'"),
+            postgresql_where=text(f"status = '{ScanStatus.RUNNING}'"),
         ),
         Index("ix_scans_server_started", "server_id", "id"),
     )
@@ -32,7 +33,7 @@ class Scan(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     server_id: Mapped[int] = mapped_column(ForeignKey("servers.id", ondelete="CASCADE"))
     trigger: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), default="running", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ScanStatus.RUNNING, index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     issue_count: Mapped[int] = mapped_column(Integer, default=0)

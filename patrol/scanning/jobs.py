@@ -21,6 +21,7 @@ from patrol.errors import AlreadyScanning
 from patrol.inventory.buckets import live_items
 from patrol.models import Issue, Scan, Server
 from patrol.scanning import issue_diff, matcher
+from patrol.scanning.states import ScanStatus, ScanTrigger
 from patrol.transactions import is_unavailable
 from patrol.triage import dismissals
 from patrol.triage.servers import open_rows, tally
@@ -29,9 +30,9 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 
 
-def start(session: Session, server: Server, trigger: str) -> Scan:
+def start(session: Session, server: Server, trigger: ScanTrigger) -> Scan:
     """Insert a running scan and its `scan_started` event; 409 if one runs."""
-    scan = Scan(server_id=server.id, trigger=trigger, status="running", started_at=now())
+    scan = Scan(server_id=server.id, trigger=trigger, status=ScanStatus.RUNNING, started_at=now())
     try:
         with session.begin_nested():
             session.add(scan)
@@ -44,7 +45,7 @@ def start(session: Session, server: Server, trigger: str) -> Scan:
 
 
 def is_scanning(session: Session, server: Server) -> bool:
-    running = select(Scan.id).where(Scan.server_id == server.id, Scan.status == "running")
+    running = select(Scan.id).where(Scan.server_id == server.id, Scan.status == ScanStatus.RUNNING)
     return session.scalar(running.limit(1)) is not None
 
 
@@ -54,7 +55,7 @@ def claim(db: Database, limit: int) -> list[int]:
     with db.session() as session:
         due = (
             select(Scan.id)
-            .where(Scan.status == "running", or_(Scan.lease_until.is_(None), Scan.lease_until < moment))
+            .where(Scan.status == ScanStatus.RUNNING, or_(Scan.lease_until.is_(None), Scan.lease_until < moment))
             .order_by(Scan.id)
             .limit(limit)
         )
@@ -92,10 +93,10 @@ def run(db: Database, scan_id: int) -> None:
         log.exception("scan %s failed", scan_id)
         with db.session() as session:
             _fail(session, scan_id, f"{type(exc).__name__}: {exc}"[:500])
-        metrics.record_scan("failed", time.monotonic() - started)
+        metrics.record_scan(ScanStatus.FAILED, time.monotonic() - started)
     else:
         if ran:
-            metrics.record_scan("finished", time.monotonic() - started)
+            metrics.record_scan(ScanStatus.FINISHED, time.monotonic() - started)
 
 
 def release(db: Database, scan_ids: set[int]) -> None:
@@ -107,7 +108,7 @@ def release(db: Database, scan_ids: set[int]) -> None:
     """
     with db.session() as session:
         session.execute(
-            update(Scan).where(Scan.id.in_(scan_ids), Scan.status == "running").values(lease_until=None)
+            update(Scan).where(Scan.id.in_(scan_ids), Scan.status == ScanStatus.RUNNING).values(lease_until=None)
         )
         wakeups.notify(session, wakeups.SCANS)
 
@@ -115,7 +116,7 @@ def release(db: Database, scan_ids: set[int]) -> None:
 def _finish(session: Session, scan_id: int) -> bool:
     """Scan and commit; False when the scan was no longer running (nothing done)."""
     scan = session.get(Scan, scan_id, with_for_update=True)
-    if scan is None or scan.status != "running":
+    if scan is None or scan.status != ScanStatus.RUNNING:
         return False
     server = session.get(Server, scan.server_id)
     findings = matcher.find(session, live_items(session, server.id))
@@ -123,7 +124,7 @@ def _finish(session: Session, scan_id: int) -> bool:
     rows, covered = _open_issues(session, server)
     alerts, returned = _alerts(session, rows, covered, new)
     by_severity, dismissed = _counts(rows, covered, server.id)
-    scan.status, scan.finished_at, scan.lease_until = "finished", now(), None
+    scan.status, scan.finished_at, scan.lease_until = ScanStatus.FINISHED, now(), None
     scan.issue_count, scan.new_issue_count, scan.resolved_issue_count = sum(by_severity.values()), len(alerts), resolved
     counts = {"issues": scan.issue_count, "new": len(alerts) - returned, "returned": returned, "resolved": resolved,
               "dismissed": dismissed, "by_severity": by_severity}
@@ -164,9 +165,9 @@ def _counts(rows: list, covered: dict, server_id: int) -> tuple[dict[str, int], 
 
 def _fail(session: Session, scan_id: int, reason: str) -> None:
     scan = session.get(Scan, scan_id)
-    if scan is None or scan.status != "running":
+    if scan is None or scan.status != ScanStatus.RUNNING:
         return
-    scan.status, scan.finished_at, scan.lease_until, scan.error = "failed", now(), None, reason
+    scan.status, scan.finished_at, scan.lease_until, scan.error = ScanStatus.FAILED, now(), None, reason
     server = session.get(Server, scan.server_id)
     still_open, dismissed = _counts(*_open_issues(session, server), server.id)  # a failed scan changes no issue
     counts = {"issues": sum(still_open.values()), "new": 0, "returned": 0, "resolved": 0, "dismissed": dismissed,

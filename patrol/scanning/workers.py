@@ -6,12 +6,13 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import select, update
 
-from patrol import background, wakeups
+from patrol import background, config, wakeups
 from patrol.clock import now
 from patrol.db import Database, get_db
 from patrol.errors import AlreadyScanning
 from patrol.models import Server
 from patrol.scanning import jobs
+from patrol.scanning.states import ScanTrigger
 
 POLL = 5.0
 SCHEDULE_BATCH = 100
@@ -78,7 +79,7 @@ def schedule_due(db: Database, interval: int) -> int:
 
 def _start_quietly(session, server: Server) -> bool:  # noqa: ANN001
     try:
-        jobs.start(session, server, "scheduled")
+        jobs.start(session, server, ScanTrigger.SCHEDULED)
     except AlreadyScanning:
         return False
     return True
@@ -86,16 +87,16 @@ def _start_quietly(session, server: Server) -> bool:  # noqa: ANN001
 
 def init_app(app: Flask) -> None:
     """Register the scan loops, woken by queued scans; they start with `patrol serve` or `patrol worker`."""
-    db, config = get_db(app), app.config
+    db, core = get_db(app), config.of(app, config.Core)
     bg = background.get(app)
-    for n in range(config["SCAN_WORKERS"]):
+    for n in range(core.scan_workers):
         worker = background.Loop(f"scan-worker-{n}", ScanWorker(db).tick, POLL)
         bg.add(worker)
         wakeups.get(app).on(wakeups.SCANS, worker.wake)
     bg.add(
         background.Loop(
             "scan-scheduler",
-            lambda: schedule_due(db, config["SCAN_INTERVAL"]) > 0,
-            config["SCHEDULER_TICK"],
+            lambda: schedule_due(db, config.of(app, config.Core).scan_interval) > 0,
+            core.scheduler_tick,
         )
     )

@@ -14,6 +14,7 @@ from patrol.advisories.severity import LEVELS
 from patrol.clock import now
 from patrol.inventory.buckets import live_filter
 from patrol.models import Bucket, FeedState, Issue, Scan, Server, Software
+from patrol.scanning.states import ScanStatus
 from patrol.triage import dismissals
 from patrol.triage.state import Facts, risk_key, state_of
 
@@ -58,7 +59,7 @@ def _last_pushes(session: Session, ids: list[int]) -> dict[int, datetime]:
 
 
 def _scanned(session: Session, ids: list[int]) -> set[int]:
-    query = select(Scan.server_id).distinct().where(Scan.server_id.in_(ids), Scan.status == "finished")
+    query = select(Scan.server_id).distinct().where(Scan.server_id.in_(ids), Scan.status == ScanStatus.FINISHED)
     return set(session.scalars(query))
 
 

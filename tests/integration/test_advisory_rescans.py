@@ -62,7 +62,7 @@ def events_of(db, server_id: int, identifier: str) -> list[Event]:
 
 @pytest.fixture
 def settings(app) -> SyncSettings:
-    return SyncSettings.from_config(app.config)
+    return SyncSettings.of(app)
 
 
 def test_a_new_advisory_rescans_the_affected_server_only(client, db, settings, make_account, mirror):

@@ -25,7 +25,7 @@ def app_config(app_config, mirror):
 
 @pytest.fixture
 def settings(app) -> SyncSettings:
-    return SyncSettings.from_config(app.config)
+    return SyncSettings.of(app)
 
 
 def advisory_ids(db) -> set[str]:
@@ -74,7 +74,7 @@ def test_nothing_new_is_a_conditional_request_answered_304(db, settings, mirror)
 
 def test_many_new_records_fetch_all_zip_instead(app_config, mirror):
     app = create_app({**app_config, "ADVISORY_FULL_SYNC_ABOVE": 1})
-    db, settings = get_db(app), SyncSettings.from_config(app.config)
+    db, settings = get_db(app), SyncSettings.of(app)
     try:
         synced(db, settings)
         mirror.publish("npm", fixture(NEWER))

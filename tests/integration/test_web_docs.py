@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from patrol.api.openapi import document
-from patrol.config import DEFAULT_RETRY_SCHEDULE
+from webhooks.config import DEFAULT_RETRY_SCHEDULE
 from tests.support.web_pages import text
 
 pytestmark = pytest.mark.extensions("web")

@@ -53,6 +53,10 @@ class PatrolApi:
                 break
         return issues
 
+    def upgrades(self, server_id: int) -> list[dict]:
+        """The server's upgrade groups, the most useful first (the API gives them all at once)."""
+        return self._call("GET", f"/servers/{server_id}/upgrades")
+
     def scan(self, server_id: int) -> dict:
         return self._call("POST", f"/servers/{server_id}/scan", json={"trigger": "slack"})
 

@@ -3,7 +3,7 @@ worst first, cut to a readable number with the rest counted, never dropped,
 then the upgrades that fix them."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from slack_sdk.models.blocks import Block
 
@@ -57,13 +57,18 @@ def issue_row(say: Wording, issue: Mapping, dismiss_on: object) -> Block:
 
 def _upgrades(say: Wording, issues: list[Mapping], upgrades: list[Mapping]) -> list[Block]:
     """The upgrade groups that fix the listed issues, in the API's order (most useful first)."""
-    wanted = {issue.get("id") for issue in issues}
-    mine = [group for group in upgrades if wanted & {*group.get("issues", []), *group.get("unfixed", [])}]
+    mine = upgrades_of(issues, upgrades)
     if not mine:
         return []
     lines = [upgrade_facts(group) for group in mine[:MAX_UPGRADES]]
     return [blocks.divider(), blocks.section(say(TEMPLATE, "upgrades", lines=lines,
                                                  unlisted=len(mine) - len(lines)))]
+
+
+def upgrades_of(issues: Sequence[Mapping], upgrades: Sequence[Mapping]) -> list[Mapping]:
+    """The upgrade groups that fix (or have no fix for) any of `issues`, in their order."""
+    wanted = {issue.get("id") for issue in issues}
+    return [group for group in upgrades if wanted & {*group.get("issues", []), *group.get("unfixed", [])}]
 
 
 def upgrade_facts(group: Mapping) -> dict:

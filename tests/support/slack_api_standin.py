@@ -261,7 +261,8 @@ def _modal_problems(view: object) -> list[str]:
     for name in ("title", "submit", "close"):
         text = view.get(name)
         if name == "title" or text is not None:
-            if not (isinstance(text, dict) and text.get("type") == "plain_text" and 0 < len(text.get("text", "")) <= 24):
+            plain = isinstance(text, dict) and text.get("type") == "plain_text"
+            if not (plain and 0 < len(text.get("text", "")) <= 24):
                 problems.append(f"[ERROR] {name} must be plain_text of 1 to 24 characters")
     blocks = view.get("blocks")
     if not isinstance(blocks, list) or len(blocks) > 100:

@@ -116,5 +116,6 @@ def test_any_issue_answer_is_within_slacks_limits(name, found):
               for n, (severity, summary, package) in enumerate(found, 1)]
     for message in (issue_list(server(1, name), issues, groups, None, "https://p.example.com"),
                     server_detail(server(1, name, last={"status": "failed", "trigger": "slack",
-                                                        "started_at": None, "finished_at": None}), issues, groups, None)):
+                                                        "started_at": None, "finished_at": None}),
+                                  issues, groups, None)):
         assert limits.check(payload(message)) == []

@@ -243,3 +243,16 @@ def test_dismiss_buttons_name_the_server_and_issue_only_when_dismissable():
     assert values == ["12:9053", "12:9051", "12:9052", "12:9055", "12:9054"]
     plain = render(event, MessageContext(**{**ctx.__dict__, "dismissable": False}))
     assert not [b for b in plain["blocks"] if "accessory" in b]
+
+
+def test_long_names_many_issues_upgrades_and_buttons_stay_within_limits():
+    event = issue_event(300, id="GHSA-" + "x" * 400)
+    for issue in event["issues"]:
+        issue["software"]["name"] = "p" * 500
+        issue.update(known_exploited=True, epss={"score": 1.0, "percentile": 1.0})
+    groups = [upgrade_group(n, [10_000 + n], package="p" * 500, location="/" * 500, to="9" * 300) for n in range(50)]
+    ctx = MessageContext(account_email="ops@example.com", upgrades=groups, dismissable=True,
+                         public_url="https://patrol.example.com")
+    payload = render(event, ctx)
+    assert limits.check(payload) == []
+    assert sum(1 for block in payload["blocks"] if "accessory" in block) == 10

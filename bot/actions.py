@@ -68,9 +68,14 @@ def about_clicked_server(answerer: Answerer, body: dict, team_id: str | None,
 
 def clicked_server(body: dict) -> int | None:
     """The server id a button carries, or None when it is not one Patrol could have sent."""
-    actions = body.get("actions") or [{}]
-    value = str(actions[0].get("value") or "")
+    value = clicked_value(body)
     return int(value) if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID else None
+
+
+def clicked_value(body: dict) -> str:
+    """The value of the clicked button ("" when there is none)."""
+    actions = body.get("actions") or [{}]
+    return str(actions[0].get("value") or "")
 
 
 def reflect(body: dict, respond: Respond, text: str) -> None:

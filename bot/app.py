@@ -15,7 +15,7 @@ from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
-from bot import actions, bot_tokens, commands, oauth, workspace_events
+from bot import actions, bot_tokens, commands, dismissing, oauth, workspace_events
 from bot.config import Slack
 from bot.replying import Answerer
 from bot.uninstalls import Uninstalls
@@ -45,6 +45,7 @@ def build(app: Flask) -> App:
     answerer = Answerer(app)
     commands.register(bolt, answerer)
     actions.register(bolt, answerer)
+    dismissing.register(bolt, answerer)
     workspace_events.register(bolt, answerer, Uninstalls(app, store))
     return bolt
 

@@ -50,9 +50,10 @@ class ChannelCommands:
                    client: WebClient, user: str) -> Message | None:
         server = matching.find(api.servers(), question.server) if question.server else None
         wanted = targets.Wanted(server and server["id"], server and server["name"],
-                                list(question.events) if question.events else None, question.min_severity)
+                                list(question.events) if question.events else None, question.min_severity,
+                                question.known_exploited_only)
         text = say("subscriptions", "subscribed", server=wanted.server_name, names=_names(wanted.events),
-                   min_severity=wanted.min_severity, user=user)
+                   min_severity=wanted.min_severity, exploited=wanted.known_exploited_only, user=user)
         try:
             client.chat_postMessage(channel=channel.channel_id, text=text, blocks=[blocks.section(text).to_dict()])
         except SlackApiError as exc:
@@ -81,7 +82,8 @@ class ChannelCommands:
 def _line(hook: Webhook, names: dict[int, str]) -> str:
     server = None if hook.server_id is None else names.get(hook.server_id, f"#{hook.server_id}")
     return say("subscriptions", "line", server=server, names=_names(hook.events),
-               min_severity=hook.min_severity, enabled=hook.enabled, reason=hook.disabled_reason)
+               min_severity=hook.min_severity, exploited=hook.known_exploited_only, enabled=hook.enabled,
+               reason=hook.disabled_reason)
 
 
 def _names(events: list[str] | None) -> list[str]:

@@ -6,6 +6,7 @@ workspace sees exactly what its account's API key may see.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -19,9 +20,10 @@ MAX_PAGES = 25  # 5,000 open issues on one server is already beyond reading in S
 class PatrolApiError(Exception):
     """The API refused: its error code and message, as the contract's envelope gave them."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, fields: dict[str, str] | None = None) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status, self.code, self.message = status, code, message
+        self.fields = fields or {}  # for a request that was not valid: what is wrong with each field
 
 
 class ApiUnavailable(Exception):
@@ -55,6 +57,19 @@ class PatrolApi:
                 break
         return issues
 
+    def upgrades(self, server_id: int) -> list[dict]:
+        """The server's upgrade groups, the most useful first (the API gives them all at once)."""
+        return self._call("GET", f"/servers/{server_id}/upgrades")
+
+    def dismiss(self, scope: str, server_id: int, issue_id: int, advisory: str, decision: dict) -> dict:
+        """Dismiss the issue (`scope` "issue"), or its advisory on its server ("server")
+        or on every server of the account ("account"), with `decision`'s reason."""
+        quoted = quote(advisory, safe="")
+        paths = {"issue": f"/servers/{server_id}/issues/{issue_id}/dismissal",
+                 "server": f"/servers/{server_id}/advisories/{quoted}/dismissal",
+                 "account": f"/advisories/{quoted}/dismissal"}
+        return self._call("POST", paths[scope], json=decision)
+
     def scan(self, server_id: int) -> dict:
         return self._call("POST", f"/servers/{server_id}/scan", json={"trigger": ScanTrigger.SLACK})
 
@@ -78,6 +93,7 @@ class PatrolApi:
             raise ApiUnavailable(f"{method} {path}: answered {response.status_code} without an envelope")
         if "error" in body:
             error = body["error"] if isinstance(body["error"], dict) else {}
+            fields = error.get("fields") if isinstance(error.get("fields"), dict) else None
             raise PatrolApiError(response.status_code, str(error.get("code", "error")),
-                                 str(error.get("message", "")))
+                                 str(error.get("message", "")), fields)
         return body

@@ -23,11 +23,11 @@ def status_all(api: PatrolApi) -> Message:
 
 def status_one(api: PatrolApi, name: str, public_url: str | None) -> Message:
     server = _named(api, name)
-    return server_detail(server, api.open_issues(server["id"]), public_url)
+    return server_detail(server, api.open_issues(server["id"]), api.upgrades(server["id"]), public_url)
 
 
 def issues(api: PatrolApi, server: dict, minimum: str | None, public_url: str | None) -> Message:
-    return issue_list(server, api.open_issues(server["id"]), minimum, public_url)
+    return issue_list(server, api.open_issues(server["id"]), api.upgrades(server["id"]), minimum, public_url)
 
 
 def issues_named(api: PatrolApi, name: str, minimum: str | None, public_url: str | None) -> Message:

@@ -1,4 +1,4 @@
-"""`/patrol subscribe SERVER|all [--events new_issues,scan_finished] [--min-severity high]`,
+"""`/patrol subscribe SERVER|all [--events new_issues,scan_finished] [--min-severity high] [--known-exploited]`,
 `/patrol unsubscribe SERVER|all` and `/patrol subscriptions`, read into a `Subscription`."""
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ EVENT_NAMES = {
 }
 SEVERITIES = tuple(LEVELS[:-1])  # "unknown" is no threshold
 _OPTIONS = {"--events": "events", "--min-severity": "min_severity"}
+_FLAGS = {"--known-exploited": "known_exploited_only"}  # options without a value
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Subscription:
     server: str | None = None  # None: every server
     events: tuple[str, ...] | None = None  # None: the Slack default
     min_severity: str | None = None
+    known_exploited_only: bool = False  # new issues only when CISA lists them as exploited
 
 
 def parse(action: str, words: list[str]) -> Subscription:
@@ -39,16 +41,19 @@ def parse(action: str, words: list[str]) -> Subscription:
     if len(rest) > 1:
         raise UnexpectedWords(" ".join(rest[1:]))
     server = None if rest[0].lower() == ALL else rest[0]
-    return Subscription(action, server, options.get("events"), options.get("min_severity"))
+    return Subscription(action, server, options.get("events"), options.get("min_severity"),
+                        options.get("known_exploited_only", False))
 
 
 def _options(words: list[str], *, allowed: bool) -> tuple[dict, list[str]]:
-    """`--events a,b` / `--events=a,b` and `--min-severity high`; the other words."""
+    """`--events a,b` / `--events=a,b`, `--min-severity high` and `--known-exploited`; the other words."""
     found, rest, pending = {}, [], None
     for word in words:
         name, equals, value = word.partition("=")
         if pending:
             found[pending], pending = _value(pending, word), None
+        elif word.lower() in _FLAGS and allowed:
+            found[_FLAGS[word.lower()]] = True
         elif name.lower() in _OPTIONS and allowed:
             option = _OPTIONS[name.lower()]
             if equals:

@@ -19,6 +19,13 @@ from slackkit.wording import Wording
 OPEN_SERVER = "patrol_open_server"
 SCAN_AGAIN = "patrol_scan_again"
 SHOW_ISSUES = "patrol_show_issues"
+DISMISS_ISSUE = "patrol_dismiss_issue"  # its value: "SERVER_ID:ISSUE_ID"
+
+
+def dismissable_section(wording: Wording, text: str, server_id: object, issue_id: object) -> SectionBlock:
+    """An issue's section with a "Dismiss…" button beside it."""
+    button = _button(wording, "dismiss", DISMISS_ISSUE, value=f"{server_id}:{issue_id}")
+    return SectionBlock(text=MarkdownTextObject(text=text), accessory=button)
 
 
 def header(text: str) -> HeaderBlock:

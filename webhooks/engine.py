@@ -21,7 +21,7 @@ from patrol import __version__, background, config, events, wakeups
 from patrol.clock import now
 from patrol.db import get_db
 from slackkit.context import MessageContext
-from webhooks import adaptive, fanout, outcomes, payloads, queue, retention, send, telemetry
+from webhooks import adaptive, fanout, outcomes, payloads, queue, retention, send, telemetry, upgrade_groups
 from webhooks.channels import tokens
 from webhooks.channels.living import Messages
 from webhooks.channels.sending import ChannelSender
@@ -150,7 +150,10 @@ class Engine:
 
     async def _send(self, item: queue.Claimed) -> tuple[Result, outcomes.Decision]:
         try:
-            send = self._sender_for(item)
+            if item.kind in SLACK_KINDS:  # its message reads the database: built off the event loop
+                send = await asyncio.to_thread(self._sender_for, item)
+            else:
+                send = self._sender_for(item)
         except Exception as exc:  # noqa: BLE001 - a message we cannot build is our bug: log it
             log.exception("cannot build delivery %s", item.delivery_id)
             result = Result(None, "", {}, 0, "invalid_payload", f"{type(exc).__name__}: {exc}")
@@ -188,6 +191,8 @@ class Engine:
             webhook_description=item.description,
             public_url=self.public_url,
             severity_counts=(item.event.get("counts") or {}).get("by_severity"),
+            upgrades=upgrade_groups.for_event(self.db, item.event),
+            dismissable=item.kind == SLACK_CHANNEL,
         )
 
     def _purge(self) -> bool:

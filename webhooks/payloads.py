@@ -43,8 +43,13 @@ def slack(event: dict, ctx: MessageContext, min_severity: str | None, known_expl
 
 def slack_message(event: dict, ctx: MessageContext, min_severity: str | None,
                   known_exploited_only: bool = False) -> dict:
-    """`{"text", "blocks"}` for `event`, its issues cut to `min_severity` and worse
-    (and to the known exploited ones, when asked)."""
-    if event.get("issues") is not None:
-        event = {**event, "issues": subscriptions.issues_wanted(event["issues"], min_severity, known_exploited_only)}
-    return slack_render.render(event, ctx)
+    """`{"text", "blocks"}` for `event`, its issues cut to what the webhook wants."""
+    return slack_render.render(wanted(event, min_severity, known_exploited_only), ctx)
+
+
+def wanted(event: dict, min_severity: str | None, known_exploited_only: bool) -> dict:
+    """`event` with its issues cut to `min_severity` and worse (and to the known
+    exploited ones, when asked): all that a Slack message may show of them."""
+    if event.get("issues") is None:
+        return event
+    return {**event, "issues": subscriptions.issues_wanted(event["issues"], min_severity, known_exploited_only)}

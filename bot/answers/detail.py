@@ -6,18 +6,23 @@ from collections.abc import Mapping, Sequence
 from slack_sdk.models.blocks import Block
 
 from bot.answers import Message, button_wording, issue_facts, facts_of_server, packed, say
+from bot.answers.upgrades import upgrade_section
 from slackkit import blocks, severity
 
 NEWEST = 5
+TOP_UPGRADES = 3  # a glance: `/patrol issues SERVER` lists more
 
 
-def server_detail(server: Mapping, issues: Sequence[Mapping], public_url: str | None) -> Message:
+def server_detail(server: Mapping, issues: Sequence[Mapping], upgrades: Sequence[Mapping],
+                  public_url: str | None) -> Message:
     facts, counts = facts_of_server(server), severity.counts(issues)
     body = [
         blocks.header(say("server", "header", server=facts)),
         blocks.section(say("server", "state", server=facts, open_count=len(issues))),
         *blocks.fields([say("server", "severity_field", severity=level, count=count)
                         for level, count in counts.items()]),
+        *upgrade_section(say("server", "upgrades_title"), upgrades, TOP_UPGRADES,
+                         say("server", "upgrades_hint", server=facts["name"])),
         *_newest(issues, facts["name"]),
         *blocks.server_actions(button_wording(), facts["id"], public_url, interactive=True),
     ]

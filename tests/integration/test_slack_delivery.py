@@ -456,3 +456,42 @@ def test_a_failed_attempt_does_not_show_the_webhook_url(app, client, make_accoun
                          timeout=WAIT, what="a logged attempt")[0]
     assert attempt["error_kind"] == "connection"
     assert "Unguessable0042" not in json.dumps(deliveries(client, owner, hook["id"]))
+
+
+def test_new_issues_carry_exploitation_marks_and_the_upgrades_that_fix_them(
+    app, client, db, make_account, make_server, slack,
+):
+    owner = make_account()
+    demo.import_exploit_samples(db)
+    server_id = server_with(client, db, make_server, owner, "npm")
+    url = slack.webhook_url()
+    hook = add_slack_webhook(client, owner, url)
+    start_engine(app)
+
+    scan(client, db, owner, server_id)
+
+    requests_ = wait_for_posts(slack, url, 2)
+    (request,) = [r for r in requests_ if identifier(r.payload) == "webhook.new_server_issues"]
+    assert_accepted_as_slack_wants(request)
+    (delivery,) = [d for d in settled(client, owner, hook, 2) if d["identifier"] == "webhook.new_server_issues"]
+    issues = {i["id"]: i for i in event(client, owner, hook, delivery)["issues"]}
+    sections = {text.split("\n")[1]: text for text in section_texts(request.payload) if text.count("\n") >= 2}
+    for issue in issues.values():
+        (text,) = [t for line, t in sections.items() if issue["advisory"]["id"] in line]
+        assert ("*Known exploited*" in text) is issue["known_exploited"]
+        assert ("EPSS" in text) is (issue["epss"] is not None)
+    exploited = [i for i in issues.values() if i["known_exploited"]]
+    assert exploited and any(i["epss"] for i in issues.values())
+    upgrades = client.get(f"/api/servers/{server_id}/upgrades", auth=owner.auth).json["data"]
+    (listing,) = [text for text in section_texts(request.payload) if text.startswith("*What fixes them*")]
+    lines = listing.split("\n")[1:]
+    assert len(lines) == len(upgrades) and all(group["to"] for group in upgrades)  # the demo's npm: 3
+    for line, group in zip(lines, upgrades):
+        assert line.startswith(f"Upgrade *{group['package']}* from `{group['from']}` to `{group['to']}`: "
+                               f"fixes {group['fixes']}")
+    assert not [b for b in request.payload["blocks"] if (b.get("accessory") or {}).get("action_id")], \
+        "an incoming webhook's message has no Dismiss… button: it cannot open a modal"
+
+
+def section_texts(payload) -> list[str]:
+    return [b["text"]["text"] for b in payload["blocks"] if b["type"] == "section" and b.get("text")]

@@ -169,6 +169,7 @@ SLACK_CALLS = {
     blocks.SCAN_AGAIN: ("button", "{server}"),
     blocks.SHOW_ISSUES: ("button", "{server}"),
     blocks.OPEN_SERVER: ("button", "{server}"),
+    blocks.DISMISS_ISSUE: ("button", "{server}:{issue}"),
     # Events whose answers go to Slack's Web API: a shared link to the victim's server page, the App Home.
     "link_shared": ("event", PUBLIC_URL + "/servers/{server}"),
     "app_home_opened": ("event", ""),

@@ -6,15 +6,17 @@ credentials and a one-time code; the answer carries the team, a bot token
 and an incoming webhook whose URL the test chooses), `auth.test`,
 `chat.postMessage` (the bot must be a member of the channel; a `thread_ts`
 must name a message of it), `chat.update` (only a message the bot posted),
-`chat.unfurl`, `views.publish` and `apps.connections.open` (an app-level
+`chat.unfurl`, `views.publish`, `views.open` (a modal for a `trigger_id`
+from an interaction, which is good for one use) and `apps.connections.open` (an app-level
 `xapp-` token; the answer is the URL a test sets, e.g. a Socket Mode
 stand-in's). Errors are `{"ok": false, "error": code}` with status 200, as
 Slack answers them, except a rate limit a test asks for: 429 `ratelimited`
 with Retry-After. Every call is recorded.
 
-`SlackRequests` plays Slack calling the app: slash commands and button
-clicks, form-encoded and signed with the signing secret (slack-sdk's
-`SignatureVerifier`), or with the signature or timestamp a test forges.
+`SlackRequests` plays Slack calling the app: slash commands, button clicks
+and modal submissions, form-encoded and signed with the signing secret
+(slack-sdk's `SignatureVerifier`), or with the signature or timestamp a test
+forges.
 """
 from __future__ import annotations
 
@@ -79,6 +81,7 @@ class SlackApiStandin(BackgroundHTTPServer):
         self._tokens: dict[str, Workspace] = {}
         self._posted: dict[tuple[str, str], dict] = {}  # (channel, ts): the message as it is now
         self._rate_limited: dict[str, int] = {}  # method: how many calls to refuse with 429
+        self._used_triggers: set[str] = set()
         self.socket_url: str | None = None  # what apps.connections.open hands out
         self.app_token = "xapp-1-A0PATROL-1-" + secrets.token_hex(16)
         super().__init__(_handler_for(self))
@@ -210,6 +213,26 @@ class SlackApiStandin(BackgroundHTTPServer):
             return {"ok": False, "error": "invalid_arguments"}
         return {"ok": True, "view": {"id": "V0HOME", **view}}
 
+    def _views_open(self, call: Call) -> dict:
+        workspace = self._tokens.get(call.token or "")
+        if workspace is None:
+            return {"ok": False, "error": "not_authed" if not call.token else "invalid_auth"}
+        trigger, view = call.args.get("trigger_id"), call.args.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        if not trigger:
+            return {"ok": False, "error": "invalid_arguments"}
+        if trigger in self._used_triggers:
+            return {"ok": False, "error": "exchanged_trigger_id"}
+        problems = _modal_problems(view)
+        if problems:
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+        self._used_triggers.add(trigger)
+        view_id = "V" + secrets.token_hex(5).upper()
+        return {"ok": True, "view": {"id": view_id, "team_id": workspace.team_id, "app_id": self.app_id,
+                                     "bot_id": workspace.bot_id, "hash": secrets.token_hex(8),
+                                     "state": {"values": {}}, "private_metadata": "", "callback_id": "",
+                                     "root_view_id": view_id, "previous_view_id": None, **view}}
+
     def _apps_connections_open(self, call: Call) -> dict:
         if call.token != self.app_token:
             return {"ok": False, "error": "invalid_auth" if call.token else "not_authed"}
@@ -225,8 +248,30 @@ _METHODS = {
     "chat.update": SlackApiStandin._chat_update,
     "chat.unfurl": SlackApiStandin._chat_unfurl,
     "views.publish": SlackApiStandin._views_publish,
+    "views.open": SlackApiStandin._views_open,
     "apps.connections.open": SlackApiStandin._apps_connections_open,
 }
+
+
+def _modal_problems(view: object) -> list[str]:
+    """What Slack would refuse in a modal view: its documented required fields and limits."""
+    if not isinstance(view, dict) or view.get("type") != "modal":
+        return ["[ERROR] a view of type modal is required"]
+    problems = []
+    for name in ("title", "submit", "close"):
+        text = view.get(name)
+        if name == "title" or text is not None:
+            plain = isinstance(text, dict) and text.get("type") == "plain_text"
+            if not (plain and 0 < len(text.get("text", "")) <= 24):
+                problems.append(f"[ERROR] {name} must be plain_text of 1 to 24 characters")
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list) or len(blocks) > 100:
+        problems.append("[ERROR] blocks must be a list of at most 100 blocks")
+    elif any(block.get("type") == "input" for block in blocks) and view.get("submit") is None:
+        problems.append("[ERROR] a view with input blocks needs submit")
+    if len(view.get("callback_id") or "") > 255 or len(view.get("private_metadata") or "") > 3000:
+        problems.append("[ERROR] callback_id is at most 255 characters, private_metadata 3000")
+    return problems
 
 
 def _handler_for(standin: SlackApiStandin) -> type[BaseHTTPRequestHandler]:
@@ -299,12 +344,25 @@ class SlackRequests:
             "type": "block_actions", "api_app_id": "A0PATROL", "token": "deprecated-verification-token",
             "team": {"id": team_id, "domain": "acme"}, "user": {"id": user_id, "team_id": team_id},
             "channel": {"id": "C0ALERTS", "name": "alerts"}, "container": {"type": "message"},
-            "trigger_id": "1.2.3", "response_url": response_url,
+            "trigger_id": _trigger_id(), "response_url": response_url,
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value,
                          "action_ts": f"{time.time():.6f}"}],
         }
         if message is not None:
             payload["message"] = message
+        return self.post(urlencode({"payload": json.dumps(payload)}), **signing)
+
+    def submit(self, view: dict, values: dict, *, team_id: str, user_id: str = "U0CLICKER",
+               **signing: object) -> requests.Response:
+        """A modal's `view_submission`: `view` as the app opened it (plus what views.open
+        added), with `values` as the state Slack reports, `{block_id: {action_id: {...}}}`."""
+        payload = {
+            "type": "view_submission", "api_app_id": "A0PATROL", "token": "deprecated-verification-token",
+            "team": {"id": team_id, "domain": "acme"},
+            "user": {"id": user_id, "username": "ada", "name": "ada", "team_id": team_id},
+            "trigger_id": _trigger_id(), "response_urls": [], "is_enterprise_install": False,
+            "view": {**view, "team_id": team_id, "state": {"values": values}},
+        }
         return self.post(urlencode({"payload": json.dumps(payload)}), **signing)
 
     def event(self, event: dict, *, team_id: str, **signing: object) -> requests.Response:
@@ -338,6 +396,11 @@ class SlackRequests:
             "X-Slack-Signature": signature or self.verifier.generate_signature(timestamp=stamp, body=body),
         }
         return self.http.post(self.base_url + path, data=body.encode(), headers=headers, timeout=10)
+
+
+def _trigger_id() -> str:
+    """A new trigger id, as Slack sends with each interaction (each opens at most one modal)."""
+    return f"{int(time.time())}.{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
 
 
 def _answered(acked: requests.Response, answers: Receiver) -> dict:

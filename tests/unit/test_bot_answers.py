@@ -65,7 +65,7 @@ def test_no_servers_says_how_to_add_one():
 def test_server_detail_shows_the_newest_issues_first():
     issues = [issue(n, seen=f"2026-01-{n:02d}T00:00:00Z") for n in range(1, 9)]
 
-    body = payload(server_detail(server(1, "web1"), issues, None))
+    body = payload(server_detail(server(1, "web1"), issues, [], None))
 
     listed = [block for block in body["blocks"] if block["type"] == "section"][-1]["text"]["text"]
     assert [line.split("GHSA-")[1][:4] for line in listed.splitlines()] == ["0008", "0007", "0006", "0005", "0004"]
@@ -75,7 +75,7 @@ def test_server_detail_shows_the_newest_issues_first():
 def test_issue_list_filters_by_minimum_severity_worst_first():
     issues = [issue(1, "low"), issue(2, "high"), issue(3, "critical"), issue(4, "medium")]
 
-    body = payload(issue_list(server(1, "web1"), issues, "medium", None))
+    body = payload(issue_list(server(1, "web1"), issues, [], "medium", None))
 
     text = body["blocks"][1]["text"]["text"]
     assert [line.split("GHSA-")[1][:4] for line in text.splitlines()] == ["0003", "0002", "0004"]
@@ -85,7 +85,7 @@ def test_issue_list_filters_by_minimum_severity_worst_first():
 def test_issue_list_cuts_and_links_the_rest_when_patrol_has_an_address():
     issues = [issue(n) for n in range(1, MAX_ISSUES + 6)]
 
-    body = payload(issue_list(server(7, "web1"), issues, None, "https://patrol.example.com"))
+    body = payload(issue_list(server(7, "web1"), issues, [], None, "https://patrol.example.com"))
 
     assert "…and 5 more issues: <https://patrol.example.com/servers/7|see them all in Patrol>." in all_text(body)
 
@@ -115,7 +115,11 @@ def test_any_issue_answer_is_within_slacks_limits(name, found):
     issues = [issue(n, severity) | {"advisory": issue(n, severity)["advisory"] | {"summary": summary},
                                      "software": {"name": package, "version": package}}
               for n, (severity, summary, package) in enumerate(found, 1)]
-    for message in (issue_list(server(1, name), issues, None, "https://p.example.com"),
+    groups = [{"package": package, "location": summary, "from": package, "to": package if n % 2 else None,
+               "fixes": 1, "by_severity": {severity: 1}, "issues": [n], "unfixed": [] if n % 2 else [n]}
+              for n, (severity, summary, package) in enumerate(found, 1)]
+    for message in (issue_list(server(1, name), issues, groups, None, "https://p.example.com"),
                     server_detail(server(1, name, last={"status": "failed", "trigger": "slack",
-                                                        "started_at": None, "finished_at": None}), issues, None)):
+                                                        "started_at": None, "finished_at": None}),
+                                  issues, groups, None)):
         assert limits.check(payload(message)) == []

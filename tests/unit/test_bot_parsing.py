@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.parsing import BadOption, CommandError, MissingServer, Question, UnexpectedWords, UnknownWord, parse
+from bot.subscription_words import Subscription
 
 pytestmark = pytest.mark.extensions("bot")
 
@@ -64,3 +65,21 @@ def test_any_text_is_a_question_or_a_command_error(text):
     else:
         assert question.action in ("status", "issues", "scan", "help")
         assert question.server is None or question.server.strip() == question.server != ""
+
+
+@pytest.mark.parametrize(("text", "exploited", "minimum"), [
+    ("subscribe all --known-exploited", True, None),
+    ("subscribe web1 --min-severity high --known-exploited", True, "high"),
+    ("subscribe web1 --KNOWN-EXPLOITED", True, None),
+    ("subscribe web1", False, None),
+])
+def test_subscribe_reads_known_exploited_as_a_flag(text, exploited, minimum):
+    wanted = parse(text)
+    assert isinstance(wanted, Subscription)
+    assert (wanted.known_exploited_only, wanted.min_severity) == (exploited, minimum)
+
+
+@pytest.mark.parametrize("text", ["unsubscribe web1 --known-exploited", "subscribe all --known-exploited=yes"])
+def test_known_exploited_belongs_to_subscribe_and_takes_no_value(text):
+    with pytest.raises(BadOption):
+        parse(text)

@@ -192,3 +192,67 @@ def test_clipped_mrkdwn_fits_and_keeps_a_prefix(text, limit):
     assert len(clipped) <= limit
     shown = html.unescape(clipped.removesuffix(wording.ELLIPSIS))
     assert text.startswith(shown)
+
+
+def upgrade_group(number: int, issue_ids: list[int], **more: object) -> dict:
+    return {"package": f"pkg{number}", "location": None, "from": "1.0", "to": f"1.{number}",
+            "fixes": len(issue_ids), "by_severity": {"critical": 1}, "issues": issue_ids, "unfixed": [], **more}
+
+
+def upgrade_section(payload: dict) -> list[str]:
+    (text,) = [text for text in texts(payload) if text.startswith("*What fixes them*")]
+    return text.split("\n")[1:]
+
+
+def test_upgrades_are_five_at_most_then_counted():
+    event = issue_event(300)
+    groups = [upgrade_group(n, [10_000 + n]) for n in range(8)]
+    payload = render(event, MessageContext(account_email="ops@example.com", upgrades=groups))
+    lines = upgrade_section(payload)
+    assert lines[:5] == [f"Upgrade *pkg{n}* from `1.0` to `1.{n}`: fixes 1 (1 critical)" for n in range(5)]
+    assert lines[5:] == ["…and 3 more upgrades"]
+    assert limits.check(payload) == []
+
+
+def test_only_the_upgrades_of_the_messages_own_issues_are_named():
+    event, ctx = load_case("new_server_issues_triage")
+    ctx = MessageContext(**{**ctx.__dict__, "upgrades": [upgrade_group(1, [1]), upgrade_group(2, [9052])]})
+    assert upgrade_section(render(event, ctx)) == ["Upgrade *pkg2* from `1.0` to `1.2`: fixes 1 (1 critical)"]
+
+
+def test_no_upgrade_for_the_messages_issues_no_section():
+    event, ctx = load_case("new_server_issues_triage")
+    payload = render(event, MessageContext(**{**ctx.__dict__, "upgrades": [upgrade_group(1, [1])]}))
+    assert not [text for text in texts(payload) if "What fixes them" in text]
+
+
+@pytest.mark.parametrize(("fraction", "words"), [
+    (0.0, "EPSS 0th percentile"), (0.01, "EPSS 1st percentile"), (0.1299, "EPSS 12th percentile"),
+    (0.113, "EPSS 11th percentile"), (0.223, "EPSS 22nd percentile"), (0.999, "EPSS 99th percentile"),
+])
+def test_epss_percentile_reads_as_an_ordinal(fraction, words):
+    event = issue_event(1)
+    event["issues"][0]["epss"] = {"score": 0.5, "percentile": fraction}
+    (issue_text,) = listed(render(event, CTX))
+    assert words in issue_text and "Known exploited" not in issue_text
+
+
+def test_dismiss_buttons_name_the_server_and_issue_only_when_dismissable():
+    event, ctx = load_case("new_server_issues_triage")
+    values = [b["accessory"]["value"] for b in render(event, ctx)["blocks"] if "accessory" in b]
+    assert values == ["12:9053", "12:9051", "12:9052", "12:9055", "12:9054"]
+    plain = render(event, MessageContext(**{**ctx.__dict__, "dismissable": False}))
+    assert not [b for b in plain["blocks"] if "accessory" in b]
+
+
+def test_long_names_many_issues_upgrades_and_buttons_stay_within_limits():
+    event = issue_event(300, id="GHSA-" + "x" * 400)
+    for issue in event["issues"]:
+        issue["software"]["name"] = "p" * 500
+        issue.update(known_exploited=True, epss={"score": 1.0, "percentile": 1.0})
+    groups = [upgrade_group(n, [10_000 + n], package="p" * 500, location="/" * 500, to="9" * 300) for n in range(50)]
+    ctx = MessageContext(account_email="ops@example.com", upgrades=groups, dismissable=True,
+                         public_url="https://patrol.example.com")
+    payload = render(event, ctx)
+    assert limits.check(payload) == []
+    assert sum(1 for block in payload["blocks"] if "accessory" in block) == 10

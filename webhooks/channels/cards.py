@@ -6,8 +6,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 
 from slackkit import blocks, limits, severity
-from slackkit.issues import TEMPLATE as ISSUES_TEMPLATE
-from slackkit.issues import issue_facts
+from slackkit.issues import issue_row
 from slackkit.wording import Wording
 
 
@@ -16,13 +15,13 @@ def _wording() -> Wording:
     return Wording()
 
 
-def with_issues(message: Mapping, issues: Sequence[Mapping]) -> dict:
-    """`message` with one line per issue before its buttons (none: `message` as it is)."""
+def with_issues(message: Mapping, issues: Sequence[Mapping], server_id: object) -> dict:
+    """`message` with one line per issue, each with its "Dismiss…" button, before
+    its buttons (no issues: `message` as it is)."""
     if not issues:
         return dict(message)
     rows = [blocks.divider().to_dict()] + [
-        blocks.section(_wording()(ISSUES_TEMPLATE, "issue", **issue_facts(issue))).to_dict()
-        for issue in severity.worst_first(issues)
+        issue_row(_wording(), issue, server_id).to_dict() for issue in severity.worst_first(issues)
     ]
     body = list(message["blocks"])
     at = next((index for index, block in enumerate(body) if block.get("type") == "actions"), len(body))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from patrol import events
+from slackkit.messages import server_id as event_server_id
 from patrol.db import Database
 from webhooks.channels import cards
 from webhooks.channels.models import FINISHED, ISSUES, STARTED, ScanMessage
@@ -53,7 +54,8 @@ class LivingMessages:
             return self._post(api, key, channel, messages.main, stage, [])
         if stage < card.stage:
             return api.call("chat.postMessage", channel=channel, thread_ts=card.ts, **messages.main)
-        return self._update(api, key, channel, card, cards.with_issues(messages.main, card.issues), stage)
+        message = cards.with_issues(messages.main, card.issues, event_server_id(event))
+        return self._update(api, key, channel, card, message, stage)
 
     def _issues(self, api: WebApi, key: tuple, channel: str, card: Card | None, issues: list[dict],
                 messages: Messages) -> Answer:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from patrol.db import Database
+from webhooks import payloads
 from webhooks.channels import webapi
 from webhooks.channels.living import LivingMessages, Messages
 from webhooks.channels.tokens import Lookup
@@ -19,4 +20,6 @@ class ChannelSender:
         if not token:
             return webapi.not_installed(item.slack_team_id).result
         api = webapi.WebApi(self.api_url, token, self.timeout)
-        return self.living.deliver(api, item.webhook_id, item.slack_channel_id, item.event, messages).result
+        # The card counts and keeps only the issues the subscription wants, as its message shows them.
+        event = payloads.wanted(item.event, item.min_severity, item.known_exploited_only)
+        return self.living.deliver(api, item.webhook_id, item.slack_channel_id, event, messages).result

@@ -29,12 +29,14 @@ class Channel:
 
 @dataclass(frozen=True)
 class Wanted:
-    """What a channel asks for: one server (None: all of them), which events, from which severity."""
+    """What a channel asks for: one server (None: all of them), which events, from which
+    severity, and whether only known exploited new issues."""
 
     server_id: int | None
     server_name: str | None
     events: list[str] | None
     min_severity: str | None
+    known_exploited_only: bool = False
 
 
 def subscribe(session: Session, account_id: int, channel: Channel, wanted: Wanted) -> Webhook:
@@ -46,6 +48,7 @@ def subscribe(session: Session, account_id: int, channel: Channel, wanted: Wante
                        server_id=wanted.server_id)
         session.add(hook)
     hook.account_id, hook.events, hook.min_severity = account_id, wanted.events, wanted.min_severity
+    hook.known_exploited_only = wanted.known_exploited_only
     hook.enabled, hook.disabled_reason, hook.failing_since = True, None, None
     hook.description = describe(channel, wanted.server_name)
     session.flush()

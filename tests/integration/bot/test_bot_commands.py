@@ -216,3 +216,46 @@ def test_a_public_answer_in_a_channel_without_the_bot_comes_back_privately(slack
     assert answer["response_type"] == "ephemeral"
     assert answer["text"].startswith("I could not post in this channel: invite Patrol to it")
     assert "You have no servers in Patrol yet." in answer["text"]
+
+
+def upgrade_lines(text):
+    return [line for line in text.splitlines()[1:] if not line.startswith("…")]
+
+
+def test_issues_shows_the_upgrades_first_then_the_issues_marked_when_exploited(client, db, slack, receivers, owner):
+    demo.import_exploit_samples(db)
+    server_id = vulnerable_server(client, db, owner)
+    issues = open_issues(client, owner, server_id)
+    upgrades = client.get(f"/api/servers/{server_id}/upgrades", auth=owner.auth).json["data"]
+    assert upgrades and any(issue["known_exploited"] for issue in issues)
+
+    answer = ask(slack, receivers, "issues web1.example.com")
+
+    first, *rest = texts(answer)[1:]
+    assert first.startswith("*Upgrade first*\n")
+    lines = upgrade_lines(first)
+    assert len(lines) == min(len(upgrades), 10)
+    for line, group in zip(lines, upgrades):
+        if group["to"]:
+            assert line.startswith(f"Upgrade *{group['package']}* from `{group['from']}` to `{group['to']}`: "
+                                   f"fixes {group['fixes']}")
+        else:
+            assert line.startswith(f"*{group['package']}*") and "no fixed version yet" in line
+    listed = "\n".join(rest).splitlines()
+    for issue in issues:
+        (line,) = [line for line in listed if issue["advisory"]["id"] in line]
+        assert (":warning: *Known exploited*" in line) is issue["known_exploited"]
+
+
+def test_status_of_one_server_names_its_top_upgrades(client, db, slack, receivers, owner):
+    server_id = vulnerable_server(client, db, owner)
+    upgrades = client.get(f"/api/servers/{server_id}/upgrades", auth=owner.auth).json["data"]
+    assert len(upgrades) > 3, "the demo lock file should need more than three upgrades"
+
+    answer = ask(slack, receivers, "status web1")
+
+    (top,) = [text for text in texts(answer) if text.startswith("*Top upgrades*")]
+    assert [line.split("*")[1] for line in upgrade_lines(top)] == [group["package"] for group in upgrades[:3]]
+    more = len(upgrades) - 3
+    assert top.splitlines()[-1] == (f"…and {more} more upgrade{'' if more == 1 else 's'}: "
+                                    "`/patrol issues web1.example.com` shows them all")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from patrol import background
+from patrol import background, demo
 from tests.support.receivers import wait_until
 from tests.support.slack_api_standin import Workspace
 from tests.support.slack_steps import TEAM, single_workspace, vulnerable_server
@@ -181,3 +181,41 @@ def test_a_subscription_keeps_its_channel_when_changed_through_the_api(client, d
     assert paused.status_code == 200 and paused.json["data"]["enabled"] is False
     assert client.post("/api/webhooks", auth=owner.auth,
                        json={"url": "https://example.com/x", "kind": "slack_channel"}).status_code == 422
+
+
+def test_known_exploited_subscription_posts_only_those_with_dismiss_buttons_and_their_upgrade(
+    app, client, db, slack, slack_api, receivers, owner,
+):
+    demo.import_exploit_samples(db)  # lists minimist's CVE as known exploited
+    server_id = vulnerable_server(client, db, owner, "web1")
+    pushed = client.post(f"/api/servers/{server_id}/software_bucket/npm", auth=owner.auth,
+                         json={"software": demo.lockfile_items("npm")})
+    assert pushed.status_code == 200
+    command(slack, "subscribe web1 --known-exploited --events new_issues,scan_finished", receivers())
+    wait_until(lambda: subscriptions(db), what="the subscription")
+    (confirmation,) = slack_api.calls("chat.postMessage")
+    assert "(known exploited new issues only)" in confirmation.args["text"]
+    listing = slack.ask("subscriptions", team_id=TEAM, answers=receivers())
+    assert "known exploited new issues only" in listing["text"]
+
+    background.get(app).start()
+    assert client.post(f"/api/servers/{server_id}/scan", auth=owner.auth).status_code == 202
+    wait_until(lambda: _finished(slack_api), what="the finished card")
+
+    issues = client.get(f"/api/servers/{server_id}/issues", auth=owner.auth).json["data"]
+    exploited = {i["id"] for i in issues if i["known_exploited"]}
+    others = [i["advisory"]["id"] for i in issues if not i["known_exploited"]]
+    assert exploited and others
+    (card,) = slack_api.calls("chat.postMessage")[1:]  # a handful of wanted issues: in the card, no thread
+    assert card.args["text"].startswith(f"web1: {len(exploited)} new issue")
+    dismissable = [b for b in card.args["blocks"] if (b.get("accessory") or {}).get("action_id")]
+    assert {b["accessory"]["value"] for b in dismissable} == {f"{server_id}:{i}" for i in exploited}
+    assert all(b["accessory"]["text"]["text"] == "Dismiss…" for b in dismissable)
+    assert all("*Known exploited*" in b["text"]["text"] for b in dismissable)
+    assert not [osv for osv in others if osv in str(card.args["blocks"])]
+    upgrades = [g for g in client.get(f"/api/servers/{server_id}/upgrades", auth=owner.auth).json["data"]
+                if exploited & set(g["issues"])]
+    assert upgrades and all(f"Upgrade *{g['package']}* from `{g['from']}` to `{g['to']}`" in str(card.args["blocks"])
+                            for g in upgrades)
+    finished = str(slack_api.message("C0ALERTS", card.answer["ts"])["blocks"])
+    assert all(f"{server_id}:{i}" in finished for i in exploited)  # the finished card keeps the buttons

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import WorkspaceLink
-from patrol import credentials
+from patrol import credentials, demo
 from patrol.models import Account, Scan
 from tests.support.receivers import wait_until
 from tests.support.slack_api_standin import Workspace
@@ -224,7 +224,7 @@ def upgrade_lines(text):
 
 def test_issues_shows_the_upgrades_first_then_the_issues_marked_when_exploited(client, db, slack, receivers, owner):
     demo.import_exploit_samples(db)
-    server_id = vulnerable_server(client, db, owner)
+    server_id = vulnerable_server(client, db, owner, "web1.example.com", scanned=True)
     issues = open_issues(client, owner, server_id)
     upgrades = client.get(f"/api/servers/{server_id}/upgrades", auth=owner.auth).json["data"]
     assert upgrades and any(issue["known_exploited"] for issue in issues)
@@ -248,7 +248,7 @@ def test_issues_shows_the_upgrades_first_then_the_issues_marked_when_exploited(c
 
 
 def test_status_of_one_server_names_its_top_upgrades(client, db, slack, receivers, owner):
-    server_id = vulnerable_server(client, db, owner)
+    server_id = vulnerable_server(client, db, owner, "web1.example.com", scanned=True)
     upgrades = client.get(f"/api/servers/{server_id}/upgrades", auth=owner.auth).json["data"]
     assert len(upgrades) > 3, "the demo lock file should need more than three upgrades"
 

@@ -92,6 +92,15 @@ def ago(value: str | datetime | None, now: datetime | None = None) -> str:
     return f"{words} ago" if seconds > 0 else f"in {words}"
 
 
+def days_ago(value: str | datetime | None, now: datetime | None = None) -> str:
+    """"4 days ago": how long a server has been silent, in whole days (stale means days)."""
+    moment = _moment(value)
+    if moment is None:
+        return ""
+    days = max(0, int(((now or datetime.now(timezone.utc)) - moment).total_seconds() // 86400))
+    return f"{_words(days, 'day')} ago"
+
+
 def duration(seconds: float) -> str:
     """A whole number of the largest unit that fits: "5 seconds", "2 hours", "5 days"."""
     if seconds < 1:
@@ -110,5 +119,5 @@ def inline_code(text: str | None) -> Markup:
     )
 
 
-FILTERS = {"exact": exact, "utc": utc, "ago": ago, "duration": duration, "inline_code": inline_code,
-           "markdown": markdown.block, "markdown_inline": markdown.inline}
+FILTERS = {"exact": exact, "utc": utc, "ago": ago, "days_ago": days_ago, "duration": duration,
+           "inline_code": inline_code, "markdown": markdown.block, "markdown_inline": markdown.inline}

@@ -33,10 +33,9 @@ def render_dashboard(name: str = "", errors: dict | None = None, http_status: in
         state_error, wanted, http_status = f"one of {', '.join(STATES)}", "", 422
     everything = serialize.servers(session, servers.listing(session, access.account()), _stale_after())
     shown = sorted((row for row in everything if not wanted or row["state"] == wanted), key=_risk)
-    page = rendering.live("web/dashboard.html", "web/_server_table.html", shown, _advisory_age, servers=shown,
-                          new_server=name, errors=errors or {}, wanted_state=wanted, state_error=state_error,
-                          server_total=len(everything))
-    return page if http_status == 200 else (page, http_status)
+    return rendering.live("web/dashboard.html", "web/_server_table.html", shown, _advisory_age, http_status,
+                          servers=shown, new_server=name, errors=errors or {}, wanted_state=wanted,
+                          state_error=state_error, server_total=len(everything))
 
 
 def _risk(row: dict) -> tuple:

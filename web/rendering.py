@@ -18,19 +18,21 @@ UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
 
 
 def live(template: str, region: str, state: Any, page_only: Callable[[], dict] | None = None,
-         **context: Any):  # noqa: ANN201 - a Flask answer
+         page_status: int = 200, **context: Any):  # noqa: ANN201 - a Flask answer
     """The whole page, or only its live region when the page's script asks (`?partial=1`).
 
     `state` is the data the region shows; its digest (the region's
     `data-live-version`, the partial's `X-Live-Version` header and its ETag)
     tells whether anything changed: the script sends it back in If-None-Match
     and an unchanged region is answered with an empty 304, never re-rendered.
-    `page_only` gives what only the whole page needs (read only for it).
+    `page_only` gives what only the whole page needs (read only for it);
+    `page_status` is the whole page's (a refused form shown again), never the region's.
     """
     version = digest(state)
     if request.args.get(PARTIAL):
         return _region(region, version, context)
-    return render_template(template, live_version=version, **context, **(page_only() if page_only else {}))
+    page = render_template(template, live_version=version, **context, **(page_only() if page_only else {}))
+    return page, page_status
 
 
 def _region(region: str, version: str, context: dict):  # noqa: ANN202 - a Flask answer

@@ -96,6 +96,8 @@ def test_the_state_filter_keeps_one_state_and_says_when_it_is_unknown(web, clien
     assert refused.status_code == 422
     assert re.search(r'id="f-state-error">Show: one of ok, vulnerable', text(refused))
     assert ">shop.example.com</a>" in text(refused)
+    region = web.get("/?state=green&partial=1")  # the refused page's live region still refreshes
+    assert region.status_code == 200 and ">shop.example.com</a>" in text(region)
 
 
 def test_the_advisories_age_shows_beside_each_verdict(web, db, shop):  # noqa: F811

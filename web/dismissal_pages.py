@@ -32,10 +32,10 @@ def _issue(session: Session, server_id: int, issue_id: int) -> tuple[Server, Iss
     return server, issue
 
 
-def _target(session: Session, server: Server, issue: Issue, scope: str) -> dismissals.Target:
-    if scope == "issue":
-        return dismissals.issue_target(session, server, issue.id)
-    return dismissals.advisory_target(session, issue.advisory.osv_id, server if scope == "server" else None)
+def _target(server: Server, issue: Issue, scope: str) -> dismissals.Target:
+    """The issue, its advisory on its server, or its advisory on every server of the account."""
+    return dismissals.Target(issue.advisory, scope, None if scope == "account" else server,
+                             issue if scope == "issue" else None)
 
 
 @bp.route("/servers/<int:server_id>/issues/<int:issue_id>/dismiss", methods=["GET", "POST"])
@@ -52,7 +52,7 @@ def dismiss(server_id: int, issue_id: int):
         errors.update(exc.fields or {})
     if errors:
         return _form(server, issue, fields, errors, 422)
-    dismissals.dismiss(session, access.account(), _target(session, server, issue, fields["scope"]), decision)
+    dismissals.dismiss(session, access.account(), _target(server, issue, fields["scope"]), decision)
     session.commit()
     flash(f"{issue.advisory.osv_id} is dismissed ({fields['reason'].replace('_', ' ')}).", "info")
     return redirect(url_for("web.servers.server", server_id=server.id, _anchor="dismissed-title"))
@@ -72,7 +72,7 @@ def restore(server_id: int, issue_id: int):
     covering = dismissals.active_for(session, server.account_id, [issue]).get(issue.id)
     if covering is None:
         raise NotFound("That issue is not dismissed")
-    dismissals.restore(session, access.account(), _target(session, server, issue, covering.scope), _actor())
+    dismissals.restore(session, access.account(), _target(server, issue, covering.scope), _actor())
     session.commit()
     flash(f"{issue.advisory.osv_id} is restored: it counts as open again.", "info")
     return redirect(url_for("web.servers.server", server_id=server.id, _anchor="issues-title"))

@@ -171,15 +171,16 @@ def test_dismissing_an_issue_lists_it_apart_with_who_when_why_and_counts_it_apar
     form = text(web.get(f"/servers/{shop.server_id}/issues/{minimist}/dismiss"))
     assert "Dismiss GHSA-" in form and 'value="fix_planned"' in form and 'type="date"' in form
     answer = _dismiss(web, shop, "minimist", comment="CLI only, never fed user input", expires_at="2099-01-31")
-    assert answer.status_code == 302 and answer.headers["Location"].endswith(f"/servers/{shop.server_id}#dismissed-title")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].endswith(f"/servers/{shop.server_id}#dismissed-title")
 
     page = text(web.get(f"/servers/{shop.server_id}"))
     assert f'id="issue-{minimist}"' not in _section(page, "issues-title")
     assert "Open issues (10)" in page and "Dismissed issues (1)" in page
     dismissed = _section(page, "dismissed-title")
     assert f'id="issue-{minimist}"' in dismissed
-    for expected in ("risk accepted", "(this issue)", f"{shop.caller.email} (web)", "until <time", "2099-01-31 00:00 UTC",
-                     "“CLI only, never fed user input”", "Restore"):
+    for expected in ("risk accepted", "(this issue)", f"{shop.caller.email} (web)", "until <time",
+                     "2099-01-31 00:00 UTC", "“CLI only, never fed user input”", "Restore"):
         assert expected in dismissed, expected
     verdict = page[page.index("server-verdict"):]
     assert "critical" not in verdict[:verdict.index("</p>")] and "1 dismissed" in verdict
@@ -229,6 +230,16 @@ def test_restore_brings_the_issue_back_whatever_the_dismissals_scope(web, db, sh
     assert post_form(web, path, token_from=f"/servers/{shop.server_id}").status_code == 404  # not dismissed now
 
 
+def test_a_lapsed_dismissal_puts_the_issue_back_in_the_open_list(web, db, shop):  # noqa: F811
+    _dismiss(web, shop, "minimist", expires_at="2099-01-31")
+    assert "Open issues (10)" in text(web.get(f"/servers/{shop.server_id}"))
+    with db.session() as session:
+        session.execute(update(Dismissal).values(expires_at=now() - timedelta(minutes=1)))
+    page = text(web.get(f"/servers/{shop.server_id}"))
+    assert "Open issues (11)" in page and "dismissed-title" not in page
+    assert "upgrade minimist from 1.2.5 to 1.2.6" in page
+
+
 def test_the_software_list_marks_ignore_dismissed_issues(web, shop):  # noqa: F811
     def mark(page: str) -> str:
         row = re.search(r'<th scope="row">minimist\s.*?</th>', page, re.S).group(0)
@@ -250,7 +261,8 @@ def test_the_audit_page_lists_every_dismissal_paged(web, shop, monkeypatch):  # 
     page = text(web.get("/dismissals"))
     assert 'href="/dismissals" aria-current="page">Dismissals</a>' in page
     rows = re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", page, re.S)
-    assert [re.search(r'data-label="What">(\w+)', row).group(1) for row in rows] == ["restored", "dismissed", "dismissed"]
+    actions = [re.search(r'data-label="What">(\w+)', row).group(1) for row in rows]
+    assert actions == ["restored", "dismissed", "dismissed"]
     assert "fix planned" in rows[1] and "2099-06-30 00:00 UTC" in rows[1] and "shop.example.com" in rows[1]
     assert "one issue on shop.example.com" in rows[2] and "“accepted for now”" in rows[2]
     monkeypatch.setattr(dismissal_pages, "AUDIT_PER_PAGE", 2)

@@ -12,20 +12,21 @@ from flask import Blueprint, current_app, g, request
 from patrol import config
 
 from web import (
-    api_page, auth, dashboard, delivery_log, docs, errors, paging, passwords, rendering, security, server_pages,
-    sessions, webhook_form, webhook_pages,
+    api_page, auth, dashboard, delivery_log, dismissal_pages, docs, errors, paging, passwords, rendering, security,
+    server_pages, sessions, webhook_form, webhook_pages,
 )
 
 bp = Blueprint("web", __name__, static_folder="static", static_url_path="/assets")
 bp.before_request(security.check_csrf)
 bp.after_request(security.add_headers)
 errors.register(bp)
-for child in (auth, passwords, dashboard, server_pages, api_page, webhook_pages, delivery_log, docs):
+for child in (auth, passwords, dashboard, server_pages, dismissal_pages, api_page, webhook_pages, delivery_log, docs):
     bp.register_blueprint(child.bp)
 for name, function in rendering.FILTERS.items():
     bp.add_app_template_filter(function, name)
 bp.add_app_template_global(webhook_form.EVENT_NAMES, "event_names")
 bp.add_app_template_global(paging.page_url, "page_url")
+bp.add_app_template_global(paging.live_url, "live_url")
 
 
 @bp.context_processor

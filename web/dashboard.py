@@ -1,21 +1,24 @@
-"""The dashboard (every server at a glance) and one server's page."""
+"""The dashboard (every server at a glance, riskiest first) and one server's page."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from sqlalchemy.orm import Session
 
-from patrol import db, servers
+from patrol import config, db, serialize, servers
 from patrol.advisories import status
 from patrol.advisories.settings import SyncSettings
 from patrol.errors import AlreadyScanning
 from patrol.models import Server
 from patrol.scanning import jobs
 from patrol.scanning.states import ScanTrigger
+from patrol.triage import upgrades
+from patrol.triage.state import STATES, risk_key
 from web import access, overview, paging, rendering, software_list
 from web.redirects import local_path
 
 bp = Blueprint("servers", __name__)
 bp.before_request(access.require_account)
+UPGRADES_PER_PAGE = 20
 
 
 @bp.get("/")
@@ -24,12 +27,25 @@ def dashboard():
 
 
 def render_dashboard(name: str = "", errors: dict | None = None, http_status: int = 200):  # noqa: ANN201
-    """The dashboard; `name` and `errors` show a refused "Add a server" form again."""
-    session = db.session()
-    shown = overview.dashboard(session, servers.listing(session, access.account()))
-    page = rendering.live("web/dashboard.html", "web/_server_table.html", shown, _advisory_age, servers=shown,
-                          new_server=name, errors=errors or {})
-    return page if http_status == 200 else (page, http_status)
+    """The dashboard; `name` and `errors` show a refused "Add a server" form again.
+    `?state=` keeps the servers in that state (an unknown one is said beside the filter)."""
+    session, wanted, state_error = db.session(), request.args.get("state", ""), None
+    if wanted and wanted not in STATES:
+        state_error, wanted, http_status = f"one of {', '.join(STATES)}", "", 422
+    everything = serialize.servers(session, servers.listing(session, access.account()), _stale_after())
+    shown = sorted((row for row in everything if not wanted or row["state"] == wanted), key=_risk)
+    return rendering.live("web/dashboard.html", "web/_server_table.html", shown, _advisory_age, http_status,
+                          servers=shown, new_server=name, errors=errors or {}, wanted_state=wanted,
+                          state_error=state_error, server_total=len(everything))
+
+
+def _risk(row: dict) -> tuple:
+    """The API's order: critical first, then stale, then the rest."""
+    return risk_key(row["open_by_severity"], row["state"], row["name"])
+
+
+def _stale_after() -> int:
+    return config.of(current_app, config.Core).stale_after
 
 
 def _advisory_age() -> dict:
@@ -42,11 +58,25 @@ def _advisory_age() -> dict:
 def server(server_id: int):
     session = db.session()
     row = servers.get(session, access.account(), server_id)
-    shown = overview.dashboard(session, [row])[0]
-    issue_page = paging.requested("issues", sum(shown["by_severity"].values()), overview.ISSUES_PER_PAGE)
-    live = {"server": shown, "issues": overview.open_issues(session, row, issue_page), "issue_page": issue_page,
-            "scans": overview.recent_scans(session, row)}
+    shown = serialize.server(session, row, _stale_after())
+    live = {"server": shown, "scans": overview.recent_scans(session, row), **_issues(session, row, shown)}
     return rendering.live("web/server.html", "web/_server_live.html", live, lambda: _software(session, row), **live)
+
+
+def _issues(session: Session, row: Server, shown: dict) -> dict:
+    """A page each of the upgrade groups, the open issues and the dismissed ones."""
+    groups = upgrades.for_server(session, row)
+    upgrade_page = paging.requested("upgrades", len(groups), UPGRADES_PER_PAGE)
+    issue_page = paging.requested("issues", shown["issue_count"], overview.ISSUES_PER_PAGE)
+    dismissed_page = paging.requested("dismissed", shown["dismissed_issue_count"], overview.ISSUES_PER_PAGE)
+    return {
+        "upgrades": [group.as_dict() for group in groups[upgrade_page.offset:upgrade_page.last_shown]],
+        "upgrade_page": upgrade_page,
+        "issues": overview.issue_page(session, row, issue_page),
+        "issue_page": issue_page,
+        "dismissed": overview.issue_page(session, row, dismissed_page, dismissed=True),
+        "dismissed_page": dismissed_page,
+    }
 
 
 def _software(session: Session, row: Server) -> dict:

@@ -1,8 +1,6 @@
 """What the dashboard and a server's page show, read in a few queries."""
 from __future__ import annotations
 
-from collections import defaultdict
-
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
@@ -11,6 +9,7 @@ from patrol.advisories.severity import LEVELS
 from patrol.clock import now
 from patrol.inventory.buckets import is_live
 from patrol.models import Advisory, Bucket, Issue, Scan, Server, Software
+from patrol.triage import dismissals, issues as triage_issues
 from web.paging import Page
 
 RECENT_SCANS = 10
@@ -20,37 +19,18 @@ SOFTWARE_PER_PAGE = 200
 SEVERITY_ORDER = case({level: index for index, level in enumerate(LEVELS)}, value=Issue.severity, else_=len(LEVELS))
 
 
-def open_by_severity(session: Session, server_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Each server's open issues counted per severity, worst first."""
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = session.execute(
-        select(Issue.server_id, Issue.severity, func.count())
-        .where(Issue.server_id.in_(server_ids), Issue.resolved_at.is_(None))
-        .group_by(Issue.server_id, Issue.severity)
-    ) if server_ids else []
-    for server_id, severity, count in rows:
-        counts[server_id][severity] = count
-    return {sid: {level: by[level] for level in LEVELS if level in by} for sid, by in counts.items()}
-
-
-def dashboard(session: Session, servers: list[Server]) -> list[dict]:
-    """The contract's server objects, each with `by_severity` added."""
-    shown = serialize.servers(session, servers)
-    counts = open_by_severity(session, [server["id"] for server in shown])
-    for server in shown:
-        server["by_severity"] = counts.get(server["id"], {})
-    return shown
-
-
-def open_issues(session: Session, server: Server, page: Page) -> list[dict]:
-    """One page of the server's open issues, most severe first."""
-    rows = session.scalars(
+def issue_page(session: Session, server: Server, page: Page, dismissed: bool = False) -> list[dict]:
+    """One page of the server's open issues (or of its dismissed ones), most severe first,
+    with their exploitation marks and the dismissal covering each."""
+    covered = dismissals.covered(session, server.account_id, server.id)
+    rows = list(session.scalars(
         select(Issue).join(Advisory, Issue.advisory_id == Advisory.id)
-        .where(Issue.server_id == server.id, Issue.resolved_at.is_(None))
+        .where(Issue.server_id == server.id, Issue.resolved_at.is_(None), covered if dismissed else ~covered)
         .order_by(SEVERITY_ORDER, Issue.software_name, Advisory.osv_id, Issue.id)
         .offset(page.offset).limit(page.size)
-    )
-    return [{**serialize.issue(row), "details": row.advisory.details} for row in rows.unique()]
+    ).unique())
+    shaped = triage_issues.shaped(session, server.account_id, rows)
+    return [{**one, "details": row.advisory.details} for one, row in zip(shaped, rows, strict=True)]
 
 
 def buckets(session: Session, server: Server) -> list[dict]:

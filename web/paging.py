@@ -43,3 +43,10 @@ def page_url(param: str, number: int, anchor: str | None = None) -> str:
     args = {name: value for name, value in request.args.items() if name != PARTIAL}
     args[param] = number
     return url_for(request.endpoint, **(request.view_args or {}), **args, _anchor=anchor)
+
+
+def live_url() -> str:
+    """This page's address, with its filters and pages, asking for the live region only
+    (a template global for `data-live`)."""
+    args = {name: value for name, value in request.args.items() if name != PARTIAL}
+    return url_for(request.endpoint, **(request.view_args or {}), **args, **{PARTIAL: 1})

@@ -18,19 +18,21 @@ UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
 
 
 def live(template: str, region: str, state: Any, page_only: Callable[[], dict] | None = None,
-         **context: Any):  # noqa: ANN201 - a Flask answer
+         page_status: int = 200, **context: Any):  # noqa: ANN201 - a Flask answer
     """The whole page, or only its live region when the page's script asks (`?partial=1`).
 
     `state` is the data the region shows; its digest (the region's
     `data-live-version`, the partial's `X-Live-Version` header and its ETag)
     tells whether anything changed: the script sends it back in If-None-Match
     and an unchanged region is answered with an empty 304, never re-rendered.
-    `page_only` gives what only the whole page needs (read only for it).
+    `page_only` gives what only the whole page needs (read only for it);
+    `page_status` is the whole page's (a refused form shown again), never the region's.
     """
     version = digest(state)
     if request.args.get(PARTIAL):
         return _region(region, version, context)
-    return render_template(template, live_version=version, **context, **(page_only() if page_only else {}))
+    page = render_template(template, live_version=version, **context, **(page_only() if page_only else {}))
+    return page, page_status
 
 
 def _region(region: str, version: str, context: dict):  # noqa: ANN202 - a Flask answer
@@ -92,6 +94,15 @@ def ago(value: str | datetime | None, now: datetime | None = None) -> str:
     return f"{words} ago" if seconds > 0 else f"in {words}"
 
 
+def days_ago(value: str | datetime | None, now: datetime | None = None) -> str:
+    """"4 days ago": how long a server has been silent, in whole days (stale means days)."""
+    moment = _moment(value)
+    if moment is None:
+        return ""
+    days = max(0, int(((now or datetime.now(timezone.utc)) - moment).total_seconds() // 86400))
+    return f"{_words(days, 'day')} ago"
+
+
 def duration(seconds: float) -> str:
     """A whole number of the largest unit that fits: "5 seconds", "2 hours", "5 days"."""
     if seconds < 1:
@@ -110,5 +121,5 @@ def inline_code(text: str | None) -> Markup:
     )
 
 
-FILTERS = {"exact": exact, "utc": utc, "ago": ago, "duration": duration, "inline_code": inline_code,
-           "markdown": markdown.block, "markdown_inline": markdown.inline}
+FILTERS = {"exact": exact, "utc": utc, "ago": ago, "days_ago": days_ago, "duration": duration,
+           "inline_code": inline_code, "markdown": markdown.block, "markdown_inline": markdown.inline}

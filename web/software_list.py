@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from patrol.models import Bucket, Issue, Server, Software
 from patrol.scanning.readable import version_problem
+from patrol.triage import dismissals
 
 MAX_QUERY = 100
 
@@ -55,10 +56,11 @@ class Search:
 
 
 def open_issue_counts(session: Session, server: Server) -> Counter:
-    """Open issues per (package name, location), the identity a scan gives an issue."""
+    """Open, undismissed issues per (package name, location), the identity a scan gives an issue."""
+    undismissed = ~dismissals.covered(session, server.account_id, server.id)
     rows = session.execute(
         select(Issue.software_name, Issue.software_location, func.count())
-        .where(Issue.server_id == server.id, Issue.resolved_at.is_(None))
+        .where(Issue.server_id == server.id, Issue.resolved_at.is_(None), undismissed)
         .group_by(Issue.software_name, Issue.software_location)
     )
     return Counter({(name, location or ""): count for name, location, count in rows})

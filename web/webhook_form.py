@@ -30,6 +30,7 @@ class WebhookForm:
     format: str = "json"
     events: list[str] = field(default_factory=list)
     min_severity: str = ""
+    known_exploited_only: bool = False
     description: str = ""
     enabled: bool = True
     errors: dict[str, str] = field(default_factory=dict)
@@ -42,6 +43,7 @@ class WebhookForm:
             format=form.get("format", WebhookFormat.JSON),
             events=[e for e in form.getlist("events") if e],
             min_severity=form.get("min_severity", ""),
+            known_exploited_only=form.get("known_exploited_only") == "on",
             description=form.get("description", ""),
             enabled=form.get("enabled") == "on",
         )
@@ -57,13 +59,15 @@ class WebhookForm:
             format=hook["format"],
             events=list(hook["events"]),
             min_severity=hook["min_severity"] or "",
+            known_exploited_only=hook["known_exploited_only"],
             description=hook["description"] or "",
             enabled=hook["enabled"],
         )
 
     def creating_fields(self) -> dict:
         fields = {"url": self.url, "format": self.format, "events": self.events or None,
-                  "description": self.description, "min_severity": self.min_severity}
+                  "description": self.description, "min_severity": self.min_severity,
+                  "known_exploited_only": self.known_exploited_only}
         if self.kind != AUTO:
             fields["kind"] = self.kind
         return fields

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, false, or_, select, update
 from sqlalchemy.orm import Session
 
 from patrol.clock import now
@@ -79,13 +79,27 @@ def active_for(session: Session, account_id: int, issues: list[Issue]) -> dict[i
     advisory_ids = {issue.advisory_id for issue in issues}
     if not advisory_ids:
         return {}
+    holding = in_force(session, account_id, Dismissal.advisory_id.in_(advisory_ids))
+    return {issue.id: found for issue in issues if (found := _covering(holding, issue)) is not None}
+
+
+def in_force(session: Session, account_id: int, *where) -> list[Dismissal]:  # noqa: ANN002 - SQL conditions
+    """The account's dismissals that hold now (unexpired, the advisory's ranges unchanged)."""
     rows = list(session.scalars(
-        select(Dismissal).where(Dismissal.account_id == account_id, Dismissal.advisory_id.in_(advisory_ids),
+        select(Dismissal).where(Dismissal.account_id == account_id, *where,
                                 or_(Dismissal.expires_at.is_(None), Dismissal.expires_at > now()))
     ))
     digests = ranges_digests(session, {row.advisory_id for row in rows})
-    holding = [row for row in rows if digests[row.advisory_id] == row.ranges_digest]
-    return {issue.id: found for issue in issues if (found := _covering(holding, issue)) is not None}
+    return [row for row in rows if digests[row.advisory_id] == row.ranges_digest]
+
+
+def covered(session: Session, account_id: int, server_id: int):  # noqa: ANN201 - a SQL condition
+    """True for the issues of the server a dismissal in force covers: lets a page
+    read one page of the open (or the dismissed) issues without reading them all."""
+    rows = in_force(session, account_id, or_(Dismissal.server_id == server_id, Dismissal.scope == "account"))
+    issue_ids = [row.issue_id for row in rows if row.scope == "issue"]
+    advisory_ids = [row.advisory_id for row in rows if row.scope != "issue"]
+    return or_(Issue.id.in_(issue_ids), Issue.advisory_id.in_(advisory_ids)) if rows else false()
 
 
 def _covering(rows: list[Dismissal], issue: Issue) -> Dismissal | None:

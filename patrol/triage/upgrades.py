@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from patrol.advisories import ranges, releases, versioning
@@ -19,7 +19,9 @@ from patrol.inventory.buckets import live_software
 from patrol.models import AdvisoryPackage, Issue, Server
 from patrol.scanning.matcher import probe_of
 from patrol.triage import dismissals
-from patrol.triage.issues import open_issues
+
+ISSUE_COLUMNS = (Issue.id, Issue.advisory_id, Issue.severity, Issue.software_name, Issue.software_location,
+                 Issue.software_version, Issue.ecosystem, Issue.fixed_in)
 
 
 @dataclass
@@ -29,8 +31,8 @@ class Upgrade:
     ecosystem: str | None
     installed: str | None
     to: str | None = None
-    fixed: list[Issue] = field(default_factory=list)
-    unfixed: list[Issue] = field(default_factory=list)
+    fixed: list[Row] = field(default_factory=list)  # open issues, as ISSUE_COLUMNS
+    unfixed: list[Row] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         severities = Counter(issue.severity for issue in self.fixed)
@@ -59,18 +61,24 @@ class Upgrade:
 
 def for_server(session: Session, server: Server) -> list[Upgrade]:
     """The server's upgrade groups, the most useful first."""
-    rows = open_issues(session, server.id)
-    covered = dismissals.active_for(session, server.account_id, rows)
-    groups: dict[tuple[str, str], list[Issue]] = defaultdict(list)
-    for row in rows:
-        if row.id not in covered:
-            groups[(row.software_name, row.software_location)].append(row)
+    groups: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for row in _undismissed(session, server):
+        groups[(row.software_name, row.software_location)].append(row)
     installed = {(item.name, item.location or ""): item for item in live_software(session, server.id)}
     upgrades = [_group(session, issues, installed.get(key)) for key, issues in groups.items()]
     return sorted(upgrades, key=Upgrade.order)
 
 
-def _group(session: Session, issues: list[Issue], item) -> Upgrade:  # noqa: ANN001 - the Software row or None
+def _undismissed(session: Session, server: Server) -> list[Row]:
+    """The open issues no dismissal covers, as the columns grouping needs: a server with
+    thousands of issues is not read as thousands of ORM objects (each with its advisory)."""
+    query = select(*ISSUE_COLUMNS).where(
+        Issue.server_id == server.id, Issue.resolved_at.is_(None),
+        ~dismissals.covered(session, server.account_id, server.id))
+    return list(session.execute(query.order_by(Issue.id)))
+
+
+def _group(session: Session, issues: list[Row], item) -> Upgrade:  # noqa: ANN001 - the Software row or None
     first = issues[0]
     probe = probe_of(item) if item is not None else None
     upgrade = Upgrade(first.software_name, first.software_location or None, first.ecosystem,

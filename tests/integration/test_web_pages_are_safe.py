@@ -96,6 +96,15 @@ def pages(client, db, make_account, make_server):
     answers["POST /api-settings/webhooks"] = post_form(client, "/api-settings/webhooks", {"url": "bad"}, "/api-settings")
     answers["POST /servers"] = post_form(client, "/servers", {"domain": "no spaces please"}, "/")
     answers["POST /api-settings/credentials"] = post_form(client, "/api-settings/credentials", {}, "/api-settings")
+    issue_id = client.get(f"/api/servers/{server_id}/issues", auth=me.auth).json["data"][0]["id"]
+    dismiss = f"/servers/{server_id}/issues/{issue_id}/dismiss"
+    answers[dismiss] = client.get(dismiss)
+    answers[f"POST {dismiss}"] = post_form(client, dismiss, {"reason": "bored", "expires_at": "yesterday"}, "/")
+    assert post_form(client, dismiss, {"reason": "fix_planned", "scope": "issue"}, "/").status_code == 302
+    answers[f"/servers/{server_id} with a dismissed issue"] = client.get(f"/servers/{server_id}")
+    answers["/dismissals"] = client.get("/dismissals")
+    answers["/?state=stale"] = client.get("/?state=stale")
+    answers["/?state=green"] = client.get("/?state=green")
     return answers
 
 

@@ -112,6 +112,12 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("/servers/<int:server_id>/scan", "POST"): Call("web", "/servers/{server}/scan", {}),
     ("/servers/<int:server_id>/delete", "GET"): Call("web", "/servers/{server}/delete"),
     ("/servers/<int:server_id>/delete", "POST"): Call("web", "/servers/{server}/delete", {}),
+    ("/servers/<int:server_id>/issues/<int:issue_id>/dismiss", "GET"):
+        Call("web", "/servers/{server}/issues/{issue}/dismiss"),
+    ("/servers/<int:server_id>/issues/<int:issue_id>/dismiss", "POST"):
+        Call("web", "/servers/{server}/issues/{issue}/dismiss", {**DISMISSAL, "scope": "account"}),
+    ("/servers/<int:server_id>/issues/<int:issue_id>/restore", "POST"):
+        Call("web", "/servers/{server}/issues/{issue}/restore", {}),
     ("/api-settings/credentials/<key>/revoke", "GET"): Call("web", "/api-settings/credentials/{credential}/revoke"),
     ("/api-settings/credentials/<key>/revoke", "POST"):
         Call("web", "/api-settings/credentials/{credential}/revoke", {}),
@@ -132,6 +138,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("/api-settings/webhooks/<webhook_id>/test", "POST"): Call("web", "/api-settings/webhooks/{webhook}/test", {}),
     # Web pages of the intruder's own account.
     ("/", "GET"): Call("web", "/", foreign=False),
+    ("/dismissals", "GET"): Call("web", "/dismissals", foreign=False),
     ("/api-settings", "GET"): Call("web", "/api-settings", foreign=False),
     ("/servers", "POST"): Call("web", "/servers", {"domain": "intruder.example.com"}, foreign=False),
     ("/api-settings/credentials", "POST"): Call("web", "/api-settings/credentials", {"label": "x"}, foreign=False),

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from web import apiref
-from web.rendering import ago, duration, exact, inline_code, utc
+from web.rendering import ago, days_ago, duration, exact, inline_code, utc
 
 pytestmark = pytest.mark.extensions("web")
 
@@ -24,6 +24,16 @@ NOW = datetime(2026, 11, 30, 12, 0, 0, tzinfo=timezone.utc)
 )
 def test_ago_says_how_long_ago_in_the_largest_unit(offset, words):
     assert ago((NOW - offset).strftime("%Y-%m-%dT%H:%M:%SZ"), now=NOW) == words
+
+
+@pytest.mark.parametrize(
+    ("offset", "words"),
+    [(timedelta(days=3, hours=23), "3 days ago"), (timedelta(days=1), "1 day ago"), (timedelta(hours=5), "0 days ago"),
+     (-timedelta(hours=1), "0 days ago")],
+)
+def test_days_ago_counts_whole_days_as_stale_servers_are_told(offset, words):
+    assert days_ago((NOW - offset).strftime("%Y-%m-%dT%H:%M:%SZ"), now=NOW) == words
+    assert days_ago(None) == ""
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@
 
 Code that commits work for a background loop calls `notify(session, CHANNEL)`
 inside its transaction. When that transaction commits, the callbacks this
-process registered on CHANNEL run; on PostgreSQL a NOTIFY sent in the same
-transaction reaches every other process, where a LISTEN thread runs theirs.
+process registered on CHANNEL run; on PostgreSQL a NOTIFY sent just before
+the commit, once per channel however many rows asked for it, reaches every
+other process, where a LISTEN thread runs theirs.
 A transaction that rolls back wakes nobody. Loops still poll, which covers a
 notification that was lost (a LISTEN connection that was down, say).
 """
@@ -36,8 +37,6 @@ Callback = Callable[[], None]
 def notify(session: Session, channel: str) -> None:
     """Wake `channel`'s listeners, here and in other processes, once `session` commits."""
     session.info.setdefault(PENDING, set()).add(channel)
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel})
 
 
 class Wakeups:
@@ -48,6 +47,7 @@ class Wakeups:
         self.callbacks: dict[str, list[Callback]] = defaultdict(list)
         self.listener: Listener | None = None
         for factory in (db.sessionmaker, db.reader):
+            event.listen(factory, "before_commit", _send_notifies)
             event.listen(factory, "after_commit", self._after_commit)
             event.listen(factory, "after_transaction_end", _forget_uncommitted)
 
@@ -75,6 +75,15 @@ class Wakeups:
     def _after_commit(self, session: Session) -> None:
         for channel in session.info.pop(PENDING, ()):
             self.wake(channel)
+
+
+def _send_notifies(session: Session) -> None:
+    """On PostgreSQL, one NOTIFY per channel inside the committing transaction:
+    a notification per row written would cost a round trip each."""
+    channels = sorted(session.info.get(PENDING, ()))
+    if channels and session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_notify(channel, '') FROM unnest(CAST(:channels AS text[])) AS channel"),
+                        {"channels": channels})
 
 
 def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> None:

@@ -134,7 +134,8 @@ class _engine:
             background.get(self.app).start()
             return time.process_time
         settings = {"PATROL_DATABASE_URL": self.url, "PATROL_SECRET_KEY": "bench",
-                    "PATROL_WEBHOOK_ALLOWED_NETWORKS": LOOPBACK}
+                    "PATROL_WEBHOOK_ALLOWED_NETWORKS": LOOPBACK,
+                    **_common.OFFLINE_FEEDS_ENV}
         self._running = worker_processes.running(self.workers, settings)
         pids = self._running.__enter__()
         return lambda: time.process_time() + worker_processes.cpu_seconds(pids)

@@ -24,15 +24,23 @@ from webhooks.items import Claimed, signing_secrets
 from webhooks.models import DELIVERING, PENDING, SLACK_KINDS, Delivery, Webhook
 
 CANDIDATES = 2  # rows read per slot to fill, so that webhooks at their limit leave room for others
+HOOK_COLUMNS = (
+    Webhook.id, Webhook.url, Webhook.kind, Webhook.format, Webhook.secret, Webhook.previous_secret,
+    Webhook.previous_secret_until, Webhook.min_severity, Webhook.known_exploited_only, Webhook.description,
+    Webhook.slack_team_id, Webhook.slack_channel_id,
+)
+EVENT_COLUMNS = (Event.id, Event.identifier, Event.created_at, Event.server_id, Event.payload)
 
 
 def claim(db: Database, limit: int, lease: timedelta, per_webhook: int,
-          limits: Mapping[str, int] | None = None) -> list[Claimed]:
+          limits: Mapping[str, int] | None = None, *, release_expired: bool = True) -> list[Claimed]:
     """Lease up to `limit` due deliveries; a webhook gets `limits[id]` in flight at most
-    (`per_webhook` when it has no entry, 1 for Slack)."""
+    (`per_webhook` when it has no entry, 1 for Slack). With `release_expired`, deliveries
+    whose lease ran out are made due first (a busy engine asks for that now and then)."""
     moment = now()
     with db.session() as session:
-        _release_expired(session, db.is_postgres, moment)
+        if release_expired:
+            _release_expired(session, db.is_postgres, moment)
         in_flight = _in_flight(session)
         room = _Room(per_webhook, limits or {}, in_flight)
         rows = _due(session, db.is_postgres, moment, limit * CANDIDATES, room.full())
@@ -107,18 +115,19 @@ def _due(session: Session, postgres: bool, moment: datetime, limit: int, full: l
 
 
 def _snapshots(session: Session, rows: list[Row], until: datetime, moment: datetime) -> list[Claimed]:
-    """The batch's webhooks, events and accounts in three queries, not three per delivery."""
-    hooks = _by_id(session, Webhook, {row.webhook_id for row in rows})
-    events = _by_id(session, Event, {row.event_id for row in rows})
-    accounts = _by_id(session, Account, {hook.account_id for hook in hooks.values()})
-    return [_snapshot(row, hooks[row.webhook_id], events[row.event_id], accounts, until, moment) for row in rows]
+    """The batch's webhooks (with their accounts' email) and events in two queries of plain
+    columns, not ORM objects; one event document per event, shared by its deliveries."""
+    hooks = {hook.id: hook for hook in session.execute(
+        select(*HOOK_COLUMNS, Account.email).join(Account, Account.id == Webhook.account_id)
+        .where(Webhook.id.in_({row.webhook_id for row in rows}))
+    )}
+    documents = {event.id: event_document(event, None) for event in session.execute(
+        select(*EVENT_COLUMNS).where(Event.id.in_({row.event_id for row in rows}))
+    )}
+    return [_snapshot(row, hooks[row.webhook_id], documents[row.event_id], until, moment) for row in rows]
 
 
-def _by_id(session: Session, model: type, ids: set) -> dict:
-    return {item.id: item for item in session.scalars(select(model).where(model.id.in_(ids)))}
-
-
-def _snapshot(row: Row, hook: Webhook, event: Event, accounts: dict, until: datetime, moment: datetime) -> Claimed:
+def _snapshot(row: Row, hook: Row, document: dict, until: datetime, moment: datetime) -> Claimed:
     return Claimed(
         delivery_id=row.id,
         attempt=row.attempts + 1,
@@ -132,8 +141,8 @@ def _snapshot(row: Row, hook: Webhook, event: Event, accounts: dict, until: date
         min_severity=hook.min_severity,
         known_exploited_only=hook.known_exploited_only,
         description=hook.description,
-        account_email=accounts[hook.account_id].email,
-        event=event_document(event, hook.id),
+        account_email=hook.email,
+        event={**document, "webhook_id": hook.id},
         slack_team_id=hook.slack_team_id,
         slack_channel_id=hook.slack_channel_id,
     )

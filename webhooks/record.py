@@ -1,21 +1,32 @@
 """Recording a batch of finished attempts in one transaction: the log and the queue move together.
 
 The attempt rows go in with one multi-row insert and the deliveries move on
-with one executemany update. A delivery is only moved on by the worker that
-still holds its lease; an attempt is logged either way, because it was made.
+with one executemany update, both as Core statements on the tables: the ORM's
+bulk paths cost more Python per row than the database spends on it. A delivery
+is only moved on by the worker that still holds its lease; an attempt is
+logged either way, because it was made.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from patrol.clock import now
 from patrol.db import Database
 from webhooks.items import Finished
 from webhooks.models import DELIVERING, FAILED, SUCCEEDED, Attempt, Delivery, Webhook
+
+ATTEMPTS = Attempt.__table__
+DELIVERIES = Delivery.__table__
+# One statement for every finished delivery of a batch, run as executemany.
+MOVE_ON = (
+    update(DELIVERIES).where(DELIVERIES.c.id == bindparam("delivery"))
+    .values({name: bindparam(name) for name in
+             ("status", "attempts", "next_attempt_at", "lease_until", "manual", "completed_at")})
+)
 
 
 def finish(db: Database, done: list[Finished], *, disable_after: timedelta) -> None:
@@ -24,19 +35,19 @@ def finish(db: Database, done: list[Finished], *, disable_after: timedelta) -> N
         return
     moment = now()
     with db.session() as session:
-        session.execute(insert(Attempt), [_attempt(item) for item in done])
+        session.execute(insert(ATTEMPTS), [_attempt(item) for item in done])
         leases = _leases(session, done)
         owned = [item for item in done if leases.get(item.claimed.delivery_id) == item.claimed.lease_until]
         if owned:
-            session.execute(update(Delivery), [_moved_on(item, moment) for item in owned])
+            session.execute(MOVE_ON, [_moved_on(item, moment) for item in owned])
             _update_webhooks(session, owned, moment, disable_after)
 
 
 def _leases(session: Session, done: list[Finished]) -> dict[str, datetime]:
     ids = [item.claimed.delivery_id for item in done]
     rows = session.execute(
-        select(Delivery.id, Delivery.lease_until).where(Delivery.id.in_(ids), Delivery.status == DELIVERING)
-        .with_for_update()
+        select(DELIVERIES.c.id, DELIVERIES.c.lease_until)
+        .where(DELIVERIES.c.id.in_(ids), DELIVERIES.c.status == DELIVERING).with_for_update()
     )
     return dict(rows.all())
 
@@ -61,7 +72,7 @@ def _attempt(item: Finished) -> dict:
 def _moved_on(item: Finished, moment: datetime) -> dict:
     decision = item.decision
     return {
-        "id": item.claimed.delivery_id,
+        "delivery": item.claimed.delivery_id,
         "status": decision.status,
         "attempts": item.claimed.attempt,
         "next_attempt_at": decision.next_attempt_at,

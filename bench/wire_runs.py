@@ -106,12 +106,13 @@ def patrol(nginx: Nginx, url: str, events_count: int, workers: int, *, rate: flo
             with _engine(app, database, workers) as cpu:
                 started, cpu_started = time.time(), cpu()
                 _write(db, target, events_count, rate)
+                written = time.time() - started
                 receipts = nginx.wait_for(expected, timeout=600)
                 cpu_used = cpu() - cpu_started
         finally:
             background.get(app).stop()
         run = Run(_label(url, workers, rate), len(receipts), max(at for at, _, _ in receipts) - started, cpu_used,
-                  _latencies(db, receipts), _agreement(db, receipts))
+                  _latencies(db, receipts), f"{_agreement(db, receipts)}; events written in {written:.1f} s")
         db.dispose()
     return run
 

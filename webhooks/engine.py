@@ -1,10 +1,11 @@
 """The delivery engine of one process: fan-out, batched claims, one event loop of senders.
 
 `patrol serve` runs one beside the web app; `patrol worker` runs one alone,
-for scaling out on PostgreSQL. One thread claims batches of due deliveries,
-another records finished ones in batches (each on a database connection of
-its own, so neither waits for the other's round trips); one asyncio event
-loop sends them all with aiohttp, at most `concurrency` at once. Loops wake
+for scaling out on PostgreSQL. On PostgreSQL one thread claims batches of due
+deliveries and another records finished ones in batches, each on a connection
+of its own, so neither waits for the other's round trips; on SQLite, which has
+one writer at a time, one thread does both in one transaction per round. One
+asyncio event loop sends them all with aiohttp, at most `concurrency` at once. Loops wake
 at once on a local commit or a NOTIFY from another process, and poll as a fallback.
 """
 from __future__ import annotations
@@ -60,9 +61,12 @@ class Engine:
         poll = config["WEBHOOK_POLL_INTERVAL"]
         self.fanout_loop = background.Loop("webhook-fanout", self._fan_out, poll)
         self.claim_loop = background.Loop("webhook-claim", self._claim, poll)
-        self.record_loop = background.Loop("webhook-record", self._record, poll)
         self.purge_loop = background.Loop("webhook-purge", self._purge, 3600.0)
-        self.loops = (self.fanout_loop, self.claim_loop, self.record_loop, self.purge_loop)
+        self.loops: tuple[background.Loop, ...] = (self.fanout_loop, self.claim_loop, self.purge_loop)
+        self.recorder = self.claim_loop  # woken when a send finishes
+        if self.db.is_postgres:
+            self.recorder = background.Loop("webhook-record", self._record, poll)
+            self.loops += (self.recorder,)
 
     def start(self) -> None:
         self.limits.ceiling = max(self.limits.start, self.concurrency)
@@ -112,13 +116,16 @@ class Engine:
         return True
 
     def _claim(self) -> bool:
-        """Claim as many as there is room for, and hand them to the event loop in one call."""
+        """Claim as many as there is room for (on SQLite, recording what finished in the same
+        transaction), and hand them to the event loop in one call."""
+        done = [] if self.recorder is not self.claim_loop else self._take_finished()
         with self._lock:
             room = min(self.batch, self.concurrency * PREFETCH - self._held)
-        if room <= 0:
+        if room <= 0 and not done:
             return False
-        claimed = queue.claim(self.db, room, self.lease, self.limits.start, self.limits.snapshot(),
-                              release_expired=self._release_due())
+        claimed = queue.cycle(self.db, done, room, lease_for=self.lease, per_webhook=self.limits.start,
+                              limits=self.limits.snapshot(), release_expired=self._release_due(),
+                              disable_after=self.disable_after)
         with self._lock:
             self._held += len(claimed)
         if claimed:
@@ -151,11 +158,15 @@ class Engine:
             self._held -= 1
             if finished is not None:
                 self._finished.append(finished)
-        self.record_loop.wake()
+        self.recorder.wake()
 
-    def _record_finished(self) -> int:
+    def _take_finished(self) -> list[queue.Finished]:
         with self._lock:
             done, self._finished = self._finished, []
+        return done
+
+    def _record_finished(self) -> int:
+        done = self._take_finished()
         queue.finish(self.db, done, disable_after=self.disable_after)
         return len(done)
 

@@ -4,8 +4,10 @@
 
 Rows: the raw aiohttp limit (1 and 2 processes), a naive requests.post loop,
 Patrol on SQLite (`patrol serve` alone) and on PostgreSQL with 1, 2 and 4
-`patrol worker` processes (3,000 events x 4 webhooks by default), a steady
-500 events/s, then the hanging-receiver case and the deep-queue claim cost.
+`patrol worker` processes (3,000 events x 4 webhooks by default), the engine
+alone draining the same events queued before it started (SQLite, and
+PostgreSQL with 1 worker), a steady 500 events/s, then the hanging-receiver
+case and the deep-queue claim cost.
 """
 from __future__ import annotations
 
@@ -25,9 +27,11 @@ def main(argv: list[str] | None = None) -> None:
     with Nginx() as nginx:
         raw = [wire_runs.raw(nginx, deliveries, n) for n in (1, 2)]
         naive = wire_runs.naive(nginx, deliveries)
-        patrol = [wire_runs.patrol(nginx, None, args.events, 0)]
+        patrol = [wire_runs.patrol(nginx, None, args.events, 0),
+                  wire_runs.patrol(nginx, None, args.events, 0, queued=True)]
         if args.database_url:
             patrol += [wire_runs.patrol(nginx, args.database_url, args.events, n) for n in (1, 2, 4)]
+            patrol.append(wire_runs.patrol(nginx, args.database_url, args.events, 1, queued=True))
             patrol.append(wire_runs.patrol(nginx, args.database_url, int(args.steady * 5), 1, rate=args.steady))
         _table(raw, naive, patrol)
         _hanging(wire_runs.hanging(nginx, args.events // 2, args.hang_timeout))

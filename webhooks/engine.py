@@ -118,7 +118,7 @@ class Engine:
     def _claim(self) -> bool:
         """Claim as many as there is room for (on SQLite, recording what finished in the same
         transaction), and hand them to the event loop in one call."""
-        done = [] if self.recorder is not self.claim_loop else self._take_finished()
+        done = self._take_finished() if self.recorder is self.claim_loop else []
         with self._lock:
             room = min(self.batch, self.concurrency * PREFETCH - self._held)
         if room <= 0 and not done:

@@ -48,6 +48,12 @@ class Run:
         return self.cpu_seconds * 1000 / self.count if self.count else 0.0
 
 
+def pooled(first: Run, second: Run) -> Run:
+    """Two runs of the same thing as one: all their deliveries over all their seconds."""
+    return Run(first.label, first.count + second.count, first.seconds + second.seconds,
+               first.cpu_seconds + second.cpu_seconds)
+
+
 def _bodies(nginx: Nginx, count: int, hooks: int = 4) -> list[tuple[str, bytes]]:
     return [(nginx.url(f"/hook/{n % hooks}"),
              payloads.thin_body("json", f"wh_{n % hooks}", f"evt_raw{n}", events.SCAN_FINISHED)[0])

@@ -76,9 +76,17 @@ def _admin_execute(engine: sqlalchemy.Engine, sql: str) -> None:
         connection.execute(text(sql))
 
 
+# The feeds' background syncs would reach the internet; a closed loopback port keeps them home.
+OFFLINE_FEEDS = {"ADVISORY_SOURCE_URL": "http://127.0.0.1:9", "KEV_URL": "http://127.0.0.1:9/kev.json",
+                 "EPSS_URL": "http://127.0.0.1:9/epss.csv.gz"}
+# The same for `patrol worker` processes, which read their settings from the environment.
+OFFLINE_FEEDS_ENV = {"PATROL_ADVISORY_URL": OFFLINE_FEEDS["ADVISORY_SOURCE_URL"],
+                     "PATROL_KEV_URL": OFFLINE_FEEDS["KEV_URL"], "PATROL_EPSS_URL": OFFLINE_FEEDS["EPSS_URL"]}
+
+
 def build_app(url: str, **config: Any) -> Flask:
-    """Patrol on `url`, migrated; `config` overrides the defaults."""
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", **config})
+    """Patrol on `url`, migrated; `config` overrides the defaults (feeds point at a closed loopback port)."""
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", **OFFLINE_FEEDS, **config})
     migrate.upgrade(app)
     return app
 

@@ -105,6 +105,7 @@ def _worker_settings(app: Flask, url: str) -> dict[str, str]:
         "PATROL_SECRET_KEY": "bench",
         "PATROL_WEBHOOK_ALLOWED_NETWORKS": LOOPBACK,
         "PATROL_WEBHOOK_WORKERS": str(config.of(app, Webhooks).workers),
+        **_common.OFFLINE_FEEDS_ENV,
     }
 
 

@@ -74,7 +74,8 @@ class Nginx:
     def receipts(self) -> list[tuple[float, str, str]]:
         """(arrival, path, webhook-id) of every POST since the last call."""
         log = self.folder / "receipts.log"
-        lines = log.read_text().splitlines() if log.exists() else []
+        text = log.read_text() if log.exists() else ""
+        lines = text[: text.rfind("\n") + 1].splitlines()  # a line nginx is still writing waits for the next call
         fresh, self._read = lines[self._read:], len(lines)
         return [(float(at), path, msg_id) for at, path, msg_id in (line.split(" ", 2) for line in fresh)]
 

@@ -4,8 +4,10 @@
 
 Rows: the raw aiohttp limit (1 and 2 processes), a naive requests.post loop,
 Patrol on SQLite (`patrol serve` alone) and on PostgreSQL with 1, 2 and 4
-`patrol worker` processes (3,000 events x 4 webhooks by default), a steady
-500 events/s, then the hanging-receiver case and the deep-queue claim cost.
+`patrol worker` processes (3,000 events x 4 webhooks by default), the engine
+alone draining the same events queued before it started (SQLite, and
+PostgreSQL with 1 worker), a steady 500 events/s, then the hanging-receiver
+case and the deep-queue claim cost.
 """
 from __future__ import annotations
 
@@ -23,13 +25,16 @@ def main(argv: list[str] | None = None) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)  # one line per attempt would drown the table
     deliveries = args.events * 4
     with Nginx() as nginx:
-        raw = [wire_runs.raw(nginx, deliveries, n) for n in (1, 2)]
-        naive = wire_runs.naive(nginx, deliveries)
-        patrol = [wire_runs.patrol(nginx, None, args.events, 0)]
+        before = _baselines(nginx, deliveries)
+        patrol = [wire_runs.patrol(nginx, None, args.events, 0),
+                  wire_runs.patrol(nginx, None, args.events, 0, queued=True)]
         if args.database_url:
             patrol += [wire_runs.patrol(nginx, args.database_url, args.events, n) for n in (1, 2, 4)]
+            patrol.append(wire_runs.patrol(nginx, args.database_url, args.events, 1, queued=True))
             patrol.append(wire_runs.patrol(nginx, args.database_url, int(args.steady * 5), 1, rate=args.steady))
-        _table(raw, naive, patrol)
+        after = _baselines(nginx, deliveries)
+        raw1, raw2, naive = (wire_runs.pooled(first, second) for first, second in zip(before, after))
+        _table(deliveries, [raw1, raw2], naive, patrol)
         _hanging(wire_runs.hanging(nginx, args.events // 2, args.hang_timeout))
     if args.database_url:
         _deep(args.database_url, args.deep)
@@ -45,8 +50,14 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _table(raw: list[wire_runs.Run], naive: wire_runs.Run, patrol: list[wire_runs.Run]) -> None:
-    _common.heading(f"{naive.count} deliveries to nginx on loopback (4 webhooks)")
+def _baselines(nginx: Nginx, deliveries: int) -> tuple[wire_runs.Run, wire_runs.Run, wire_runs.Run]:
+    """The raw limit in 1 and 2 processes and the naive loop: run before and after Patrol's rows,
+    and pooled, because the load of a shared machine moves during a run."""
+    return wire_runs.raw(nginx, deliveries, 1), wire_runs.raw(nginx, deliveries, 2), wire_runs.naive(nginx, deliveries)
+
+
+def _table(deliveries: int, raw: list[wire_runs.Run], naive: wire_runs.Run, patrol: list[wire_runs.Run]) -> None:
+    _common.heading(f"{deliveries} deliveries to nginx on loopback (4 webhooks)")
     print(f"  {'run':<52} {'deliv/s':>8} {'/raw':>6} {'/naive':>7} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms':>7}")
     for run in [*raw, naive, *patrol]:
         same = raw[1] if "2 workers" in run.label or "4 workers" in run.label or "1 worker" in run.label else raw[0]
@@ -55,6 +66,7 @@ def _table(raw: list[wire_runs.Run], naive: wire_runs.Run, patrol: list[wire_run
     for run in patrol:
         print(f"  {run.label}: {run.note}")
     print("  /raw: against the raw limit with the same number of processes (serve + N workers: the 2-process limit)")
+    print("  raw and naive: measured before and after Patrol's rows, pooled (all deliveries over all seconds)")
 
 
 def _ms(run: wire_runs.Run, q: int) -> str:

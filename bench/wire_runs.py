@@ -48,6 +48,12 @@ class Run:
         return self.cpu_seconds * 1000 / self.count if self.count else 0.0
 
 
+def pooled(first: Run, second: Run) -> Run:
+    """Two runs of the same thing as one: all their deliveries over all their seconds."""
+    return Run(first.label, first.count + second.count, first.seconds + second.seconds,
+               first.cpu_seconds + second.cpu_seconds)
+
+
 def _bodies(nginx: Nginx, count: int, hooks: int = 4) -> list[tuple[str, bytes]]:
     return [(nginx.url(f"/hook/{n % hooks}"),
              payloads.thin_body("json", f"wh_{n % hooks}", f"evt_raw{n}", events.SCAN_FINISHED)[0])
@@ -92,9 +98,11 @@ def naive(nginx: Nginx, count: int) -> Run:
     return run
 
 
-def patrol(nginx: Nginx, url: str, events_count: int, workers: int, *, rate: float | None = None) -> Run:
+def patrol(nginx: Nginx, url: str, events_count: int, workers: int, *, rate: float | None = None,
+           queued: bool = False) -> Run:
     """Patrol's engine: in this process (`patrol serve`) or in `workers` `patrol worker` processes.
-    `rate` writes events at that many per second instead of all at once."""
+    `rate` writes events at that many per second instead of all at once. `queued` writes them all
+    before the engine starts and times the engine alone, from the first receipt to the last."""
     with _common.temporary_database(url) as database:
         app = _common.build_app(database, WEBHOOK_ALLOWED_NETWORKS=[LOOPBACK])
         db = get_db(app)
@@ -102,24 +110,31 @@ def patrol(nginx: Nginx, url: str, events_count: int, workers: int, *, rate: flo
             target = outbox.set_up(db, nginx, 4, LOOPBACK)
         expected = events_count * 4
         nginx.drain()
+        if queued:
+            _write(db, target, events_count, None)
         try:
             with _engine(app, database, workers) as cpu:
                 started, cpu_started = time.time(), cpu()
-                _write(db, target, events_count, rate)
+                if not queued:
+                    _write(db, target, events_count, rate)
+                written = time.time() - started
                 receipts = nginx.wait_for(expected, timeout=600)
                 cpu_used = cpu() - cpu_started
         finally:
             background.get(app).stop()
-        run = Run(_label(url, workers, rate), len(receipts), max(at for at, _, _ in receipts) - started, cpu_used,
-                  _latencies(db, receipts), _agreement(db, receipts))
+        first = min(at for at, _, _ in receipts) if queued else started
+        note = _agreement(db, receipts) + ("" if queued else f"; events written in {written:.1f} s")
+        run = Run(_label(url, workers, rate, queued), len(receipts), max(at for at, _, _ in receipts) - first,
+                  cpu_used, [] if queued else _latencies(db, receipts), note)
         db.dispose()
     return run
 
 
-def _label(url: str | None, workers: int, rate: float | None) -> str:
+def _label(url: str | None, workers: int, rate: float | None, queued: bool = False) -> str:
     where = "PostgreSQL" if url else "SQLite"
     engine = f"serve + {workers} worker{'s' if workers > 1 else ''}" if workers else "serve alone"
-    return f"Patrol on {where}, {engine}" + (f", steady {rate:.0f} events/s" if rate else "")
+    how = f", steady {rate:.0f} events/s" if rate else ", queued before start" if queued else ""
+    return f"Patrol on {where}, {engine}{how}"
 
 
 class _engine:
@@ -134,7 +149,8 @@ class _engine:
             background.get(self.app).start()
             return time.process_time
         settings = {"PATROL_DATABASE_URL": self.url, "PATROL_SECRET_KEY": "bench",
-                    "PATROL_WEBHOOK_ALLOWED_NETWORKS": LOOPBACK}
+                    "PATROL_WEBHOOK_ALLOWED_NETWORKS": LOOPBACK,
+                    **_common.OFFLINE_FEEDS_ENV}
         self._running = worker_processes.running(self.workers, settings)
         pids = self._running.__enter__()
         return lambda: time.process_time() + worker_processes.cpu_seconds(pids)

@@ -2,7 +2,8 @@
 
 Each child gets a clean environment: the caller's PATROL_* and SLACK_*
 settings are dropped so that nothing but the benchmark database and loopback
-is in reach.
+is in reach. Its log (one line per delivery attempt) goes to a file, as a
+production worker's would, not to the terminal that shows the benchmark's table.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -52,7 +54,8 @@ def _start(settings: Mapping[str, str]) -> subprocess.Popen:
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(("PATROL_", "SLACK_"))}
     command = [str(Path(sys.executable).with_name("patrol")), "worker"]
     env = {**inherited, **settings, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    with tempfile.TemporaryFile(prefix="patrol-worker-log-") as log:  # the child keeps it open
+        return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
 
 
 def _wait_ready(proc: subprocess.Popen, timeout: float) -> None:

@@ -5,7 +5,9 @@ from patrol.clock import iso
 from patrol.models import Event
 
 
-def event_document(event: Event, webhook_id: str) -> dict:
+def event_document(event: Event, webhook_id: str | None) -> dict:
+    """`event` (an Event, or a row of its columns) as the API shows it to `webhook_id`;
+    the claim makes one with None per event and fills in each delivery's webhook."""
     payload = event.payload or {}
     document = {
         "id": event.id,

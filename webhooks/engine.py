@@ -1,9 +1,11 @@
 """The delivery engine of one process: fan-out, batched claims, one event loop of senders.
 
 `patrol serve` runs one beside the web app; `patrol worker` runs one alone,
-for scaling out on PostgreSQL. One thread claims batches of due deliveries
-and records finished ones in batches (the database work); one asyncio event
-loop sends them all with aiohttp, at most `concurrency` at once. Loops wake
+for scaling out on PostgreSQL. On PostgreSQL one thread claims batches of due
+deliveries and another records finished ones in batches, each on a connection
+of its own, so neither waits for the other's round trips; on SQLite, which has
+one writer at a time, one thread does both in one transaction per round. One
+asyncio event loop sends them all with aiohttp, at most `concurrency` at once. Loops wake
 through `patrol.wakeups` (a commit here or in another process), and poll as a fallback.
 """
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, wait
 from datetime import timedelta
@@ -33,6 +36,7 @@ from webhooks.transport import EventLoopThread
 log = logging.getLogger(__name__)
 LEASE_MARGIN = 30.0
 PREFETCH = 2  # claimed deliveries held per slot, so the loop never waits for a claim
+RELEASE_EVERY = 1.0  # seconds between looks for leases that ran out (a lease lasts 30 s longer than a send)
 
 
 class Engine:
@@ -54,21 +58,27 @@ class Engine:
         self._held = 0  # claimed and not yet recorded
         self._finished: list[queue.Finished] = []  # sent, waiting to be recorded in one batch
         self._lock = threading.Lock()
+        self._released_at = float("-inf")  # time.monotonic() of the last look for expired leases
         poll = settings.poll_interval
         self.fanout_loop = background.Loop("webhook-fanout", self._fan_out, poll)
         self.claim_loop = background.Loop("webhook-claim", self._claim, poll)
         self.purge_loop = background.Loop("webhook-purge", self._purge, 3600.0)
+        self.loops: tuple[background.Loop, ...] = (self.fanout_loop, self.claim_loop, self.purge_loop)
+        self.recorder = self.claim_loop  # woken when a send finishes
+        if self.db.is_postgres:
+            self.recorder = background.Loop("webhook-record", self._record, poll)
+            self.loops += (self.recorder,)
         wakeups.get(app).on(wakeups.EVENTS, self.fanout_loop.wake)
         wakeups.get(app).on(queue.DELIVERIES, self.claim_loop.wake)
 
     def start(self) -> None:
         self.limits.ceiling = max(self.limits.start, self.concurrency)
         self._open()
-        for loop in (self.fanout_loop, self.claim_loop, self.purge_loop):
+        for loop in self.loops:
             loop.start()
 
     def stop(self) -> None:
-        for loop in (self.fanout_loop, self.claim_loop, self.purge_loop):
+        for loop in self.loops:
             loop.stop()
         if self._sending is not None:
             self._sending.close()
@@ -98,19 +108,37 @@ class Engine:
         return True
 
     def _claim(self) -> bool:
-        """Record what the senders finished, then claim as many as there is room for."""
-        self._record_finished()
+        """Claim as many as there is room for (on SQLite, recording what finished in the same
+        transaction), and hand them to the event loop in one call."""
+        done = self._take_finished() if self.recorder is self.claim_loop else []
         with self._lock:
             room = min(self.batch, self.concurrency * PREFETCH - self._held)
-        if room <= 0:
+        if room <= 0 and not done:
             return False
-        claimed = queue.claim(self.db, room, self.lease, self.limits.start, self.limits.snapshot())
+        claimed = queue.cycle(self.db, done, room, lease_for=self.lease, per_webhook=self.limits.start,
+                              limits=self.limits.snapshot(), release_expired=self._release_due(),
+                              disable_after=self.disable_after)
         with self._lock:
             self._held += len(claimed)
-        sending = self._open()
-        for item in claimed:
-            sending.submit(self._deliver(item))
+        if claimed:
+            self._open().submit_all([self._deliver(item) for item in claimed])
         return len(claimed) == room
+
+    def _release_due(self) -> bool:
+        """Whether this claim also looks for expired leases: at most every RELEASE_EVERY seconds,
+        not on every claim of a busy engine (a lease outlives its send by LEASE_MARGIN anyway)."""
+        moment = time.monotonic()
+        if moment - self._released_at < RELEASE_EVERY:
+            return False
+        self._released_at = moment
+        return True
+
+    def _record(self) -> bool:
+        """Record what the senders finished; what it frees, the claim may refill."""
+        if self._record_finished():
+            self.claim_loop.wake()
+            return True
+        return False
 
     async def _deliver(self, item: queue.Claimed) -> None:
         try:
@@ -122,12 +150,17 @@ class Engine:
             self._held -= 1
             if finished is not None:
                 self._finished.append(finished)
-        self.claim_loop.wake()
+        self.recorder.wake()
 
-    def _record_finished(self) -> None:
+    def _take_finished(self) -> list[queue.Finished]:
         with self._lock:
             done, self._finished = self._finished, []
+        return done
+
+    def _record_finished(self) -> int:
+        done = self._take_finished()
         queue.finish(self.db, done, disable_after=self.disable_after)
+        return len(done)
 
     def deliver(self, item: queue.Claimed) -> None:
         """Send one claimed delivery and record what happened, at once."""
@@ -216,8 +249,9 @@ class _Sending:
     def run(self, coroutine):  # noqa: ANN001, ANN201
         return self.thread.run(coroutine)
 
-    def submit(self, coroutine) -> None:  # noqa: ANN001
-        future = asyncio.run_coroutine_threadsafe(coroutine, self.thread.loop)
+    def submit_all(self, coroutines: list) -> None:
+        """Start every coroutine as a task on the loop: one wake-up of the loop for a whole batch."""
+        future = asyncio.run_coroutine_threadsafe(_start_all(coroutines), self.thread.loop)
         self._futures.add(future)
         future.add_done_callback(self._futures.discard)
 
@@ -225,6 +259,11 @@ class _Sending:
         wait(list(self._futures))
         self.thread.run(self.sender.close())
         self.thread.close()
+
+
+async def _start_all(coroutines: list) -> None:
+    """Run the coroutines concurrently; done when all are (so closing waits for them)."""
+    await asyncio.gather(*coroutines)
 
 
 async def _on_loop(make):  # noqa: ANN001, ANN202 - objects that must be made on the loop that uses them

@@ -43,7 +43,8 @@ class Finished:
 
 
 def signing_secrets(hook: Webhook, moment: datetime) -> list[str]:
-    """The current secret, and the previous one while its rotation window lasts."""
+    """The current secret, and the previous one while its rotation window lasts
+    (`hook` is a Webhook or a row of its columns)."""
     secrets = [hook.secret]
     if hook.previous_secret and hook.previous_secret_until and hook.previous_secret_until > moment:
         secrets.append(hook.previous_secret)

@@ -1,15 +1,17 @@
 """Recording a batch of finished attempts in one transaction: the log and the queue move together.
 
 The attempt rows go in with one multi-row insert and the deliveries move on
-with one executemany update. A delivery is only moved on by the worker that
-still holds its lease; an attempt is logged either way, because it was made.
+with one executemany update, both as Core statements on the tables: the ORM's
+bulk paths cost more Python per row than the database spends on it. A delivery
+is only moved on by the worker that still holds its lease; an attempt is
+logged either way, because it was made.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from patrol.clock import now
@@ -17,28 +19,47 @@ from patrol.db import Database
 from webhooks.items import Finished
 from webhooks.models import DELIVERING, FAILED, SUCCEEDED, Attempt, Delivery, Webhook
 
+ATTEMPTS = Attempt.__table__
+DELIVERIES = Delivery.__table__
+# One statement for every finished delivery of a batch, run as executemany.
+MOVE_ON = (
+    update(DELIVERIES).where(DELIVERIES.c.id == bindparam("delivery"))
+    .values({name: bindparam(name) for name in
+             ("status", "attempts", "next_attempt_at", "lease_until", "manual", "completed_at")})
+)
+
 
 def finish(db: Database, done: list[Finished], *, disable_after: timedelta) -> None:
-    """Log the attempts and move the deliveries (and maybe their webhooks) on."""
+    """Log the attempts and move the deliveries (and maybe their webhooks) on, in one transaction."""
+    if done:
+        with db.session() as session:
+            finish_in(session, done, disable_after=disable_after)
+
+
+def finish_in(session: Session, done: list[Finished], *, disable_after: timedelta) -> None:
+    """`finish` inside the caller's transaction."""
     if not done:
         return
     moment = now()
-    with db.session() as session:
-        session.execute(insert(Attempt), [_attempt(item) for item in done])
-        leases = _leases(session, done)
-        owned = [item for item in done if leases.get(item.claimed.delivery_id) == item.claimed.lease_until]
-        if owned:
-            session.execute(update(Delivery), [_moved_on(item, moment) for item in owned])
-            _update_webhooks(session, owned, moment, disable_after)
+    session.execute(insert(ATTEMPTS), [_attempt(item) for item in done])
+    held = _held(session, done)
+    owned = [item for item in done if item.claimed.delivery_id in held
+             and held[item.claimed.delivery_id].lease_until == item.claimed.lease_until]
+    if owned:
+        session.execute(MOVE_ON, [_moved_on(item, moment) for item in owned])
+        failing = {row.webhook_id for row in held.values() if row.failing_since is not None}
+        _update_webhooks(session, owned, failing, moment, disable_after)
 
 
-def _leases(session: Session, done: list[Finished]) -> dict[str, datetime]:
+def _held(session: Session, done: list[Finished]) -> dict[str, Row]:
+    """The leases still out on `done`'s deliveries, locked, and whether their webhooks are failing."""
     ids = [item.claimed.delivery_id for item in done]
     rows = session.execute(
-        select(Delivery.id, Delivery.lease_until).where(Delivery.id.in_(ids), Delivery.status == DELIVERING)
-        .with_for_update()
+        select(DELIVERIES.c.id, DELIVERIES.c.lease_until, DELIVERIES.c.webhook_id, Webhook.failing_since)
+        .join(Webhook, Webhook.id == DELIVERIES.c.webhook_id)
+        .where(DELIVERIES.c.id.in_(ids), DELIVERIES.c.status == DELIVERING).with_for_update(of=DELIVERIES)
     )
-    return dict(rows.all())
+    return {row.id: row for row in rows}
 
 
 def _attempt(item: Finished) -> dict:
@@ -61,7 +82,7 @@ def _attempt(item: Finished) -> dict:
 def _moved_on(item: Finished, moment: datetime) -> dict:
     decision = item.decision
     return {
-        "id": item.claimed.delivery_id,
+        "delivery": item.claimed.delivery_id,
         "status": decision.status,
         "attempts": item.claimed.attempt,
         "next_attempt_at": decision.next_attempt_at,
@@ -71,17 +92,22 @@ def _moved_on(item: Finished, moment: datetime) -> dict:
     }
 
 
-def _update_webhooks(session: Session, owned: list[Finished], moment: datetime, disable_after: timedelta) -> None:
-    """Successes clear a webhook's failing streak in one statement; failures and Slack pacing,
-    rarer, go webhook by webhook in the order the attempts finished."""
+def _update_webhooks(session: Session, owned: list[Finished], failing: set[str], moment: datetime,
+                     disable_after: timedelta) -> None:
+    """Successes clear a failing webhook's streak in one statement (none when no webhook of
+    the batch was failing, the usual case); failures and Slack pacing, rarer, go webhook by
+    webhook in the order the attempts finished."""
     by_webhook: dict[str, list[Finished]] = defaultdict(list)
     for item in owned:
         by_webhook[item.claimed.webhook_id].append(item)
     plain = [w for w, items in by_webhook.items() if all(_plain_success(item) for item in items)]
-    if plain:
-        session.execute(update(Webhook).where(Webhook.id.in_(plain), Webhook.failing_since.is_not(None))
-                        .values(failing_since=None))
-    for hook in session.scalars(select(Webhook).where(Webhook.id.in_(set(by_webhook) - set(plain)))):
+    recovered = [w for w in plain if w in failing]
+    if recovered:
+        session.execute(update(Webhook.__table__).where(Webhook.id.in_(recovered)).values(failing_since=None))
+    troubled = set(by_webhook) - set(plain)
+    if not troubled:
+        return
+    for hook in session.scalars(select(Webhook).where(Webhook.id.in_(troubled))):
         for item in by_webhook[hook.id]:
             _update_webhook(hook, item, moment, disable_after)
 

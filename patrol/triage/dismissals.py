@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from patrol.clock import now
 from patrol.errors import NotFound
 from patrol.models import Account, Advisory, Dismissal, DismissalAudit, Issue, Server
+from patrol.scanning.bound_lists import BoundList
 from patrol.triage.digests import ranges_digests
 
 
@@ -79,9 +80,11 @@ def active_for(session: Session, account_id: int, issues: list[Issue]) -> dict[i
     advisory_ids = {issue.advisory_id for issue in issues}
     if not advisory_ids:
         return {}
+    wanted = BoundList(session.get_bind().dialect, "advisory_ids")  # a scan's thousands, one parameter
     rows = list(session.scalars(
-        select(Dismissal).where(Dismissal.account_id == account_id, Dismissal.advisory_id.in_(advisory_ids),
-                                or_(Dismissal.expires_at.is_(None), Dismissal.expires_at > now()))
+        select(Dismissal).where(Dismissal.account_id == account_id, wanted.contains(Dismissal.advisory_id),
+                                or_(Dismissal.expires_at.is_(None), Dismissal.expires_at > now())),
+        {"advisory_ids": wanted.value(sorted(advisory_ids))},
     ))
     digests = ranges_digests(session, {row.advisory_id for row in rows})
     holding = [row for row in rows if digests[row.advisory_id] == row.ranges_digest]

@@ -208,4 +208,10 @@ def _live_advisories(connection: Connection, ids: set[int]) -> dict[int, Matched
         .where(wanted.contains(Advisory.id), Advisory.withdrawn.is_(False))
     )
     rows = connection.execute(query, {"ids": wanted.value(sorted(ids))}) if ids else ()
-    return {row[0]: MatchedAdvisory(row[0], row[1], tuple(json.loads(row[2] or "null") or ()), row[3]) for row in rows}
+    return {row[0]: _matched(*row) for row in rows}
+
+
+@lru_cache(maxsize=_COMPILED_CACHE_SIZE)
+def _matched(advisory_id: int, osv_id: str, aliases_json: str | None, severity: str) -> MatchedAdvisory:
+    """An advisory's row as a scan reads it; kept by its columns, so never stale."""
+    return MatchedAdvisory(advisory_id, osv_id, tuple(json.loads(aliases_json or "null") or ()), severity)

@@ -98,20 +98,19 @@ def find(session: Session, items: Iterable[Item]) -> list[Finding]:
 
 def _hits(probes: list[_Probe], candidates: Iterable[_Candidate]) -> list[tuple[_Probe, int, str | None]]:
     """(probe, advisory id, fixed in) for each entry that affects a probe of one
-    package; probes sharing a version and release are evaluated once."""
+    package; probes sharing a release and version are evaluated once."""
     ecosystem = probes[0].ecosystem
-    alike: dict[str | None, dict[str, list[_Probe]]] = defaultdict(lambda: defaultdict(list))
+    alike: dict[tuple[str | None, str], list[_Probe]] = defaultdict(list)
     for probe in probes:
-        alike[probe.release][probe.version].append(probe)
+        alike[(probe.release, probe.version)].append(probe)
     found = []
     for advisory_id, advisory_release, matcher in candidates:
-        for release, versions in alike.items():
-            if not releases.same_release(ecosystem, advisory_release, release or ""):
+        for (release, version), same in alike.items():
+            if release and advisory_release and not releases.same_release(ecosystem, advisory_release, release):
                 continue
-            for version, same in versions.items():
-                affected, fixed = matcher.verdict(version)
-                if affected:
-                    found.extend((probe, advisory_id, fixed) for probe in same)
+            affected, fixed = matcher.verdict(version)
+            if affected:
+                found.extend((probe, advisory_id, fixed) for probe in same)
     return found
 
 

@@ -49,13 +49,17 @@ def apply(session: Session, scan: Scan, findings: list[Finding]) -> Outcome:
         select(*_OPEN_COLUMNS).where(Issue.server_id == scan.server_id, Issue.resolved_at.is_(None))
     )
     previous = {row[_IDENTITY]: row for row in open_rows}
-    current = {finding.identity: finding for finding in findings}
+    fresh, kept = [], []
+    for key, finding in {finding.identity: finding for finding in findings}.items():
+        row = previous.pop(key, None)  # what stays in `previous` is gone
+        if row is None:
+            fresh.append(finding)
+        else:
+            kept.append((row, finding))
     moment = now()
-    fresh = [f for key, f in current.items() if key not in previous]
     new_ids = _open(session, scan, fresh, moment)
-    kept = [(previous[key], f) for key, f in current.items() if key in previous]
     _refresh(session, kept)
-    gone = [row.id for key, row in previous.items() if key not in current]
+    gone = [row[0] for row in previous.values()]
     _resolve(session, scan.id, gone, moment)
     return Outcome(_load(session, new_ids), len(gone), _still_open(scan.server_id, kept, zip(new_ids, fresh)))
 

@@ -20,6 +20,9 @@ INTRODUCED, FIXED, LAST_AFFECTED, LIMIT = "introduced", "fixed", "last_affected"
 # At one version an introduced event comes first, so [1.0, 1.0) is empty.
 _ORDER_AT_SAME_VERSION = {INTRODUCED: 0, FIXED: 1, LAST_AFFECTED: 1}
 _MATCHER_CACHE_SIZE = 8192
+# Verdicts a Matcher remembers: the versions of its package met so far (a
+# fleet runs few versions of each package). Forgotten all at once when full.
+_VERDICTS_PER_MATCHER = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ class _Range:
 
 
 class Matcher:
-    """One compiled `affected[]` entry."""
+    """One compiled `affected[]` entry; it remembers the verdicts it gave."""
 
     def __init__(
         self, listed: frozenset[str], ranges: Iterable[_Range], semver_ranges: Iterable[_Range]
@@ -72,6 +75,7 @@ class Matcher:
         self._listed = listed
         # Kept apart because SEMVER and ecosystem keys need not compare with each other.
         self._groups = (tuple(ranges), tuple(semver_ranges))
+        self._verdicts: dict[str, tuple[bool, str | None]] = {}
 
     def matches(self, version: str) -> bool:
         """Whether `version` is affected; an unreadable version only matches `versions`."""
@@ -84,7 +88,16 @@ class Matcher:
         return self._lowest_fix([self._containing(group, version) for group in self._groups])
 
     def verdict(self, version: str) -> tuple[bool, str | None]:
-        """`matches` and `fixed_in` at once, reading `version` once per range."""
+        """`matches` and `fixed_in` at once: a scan asks again at every rescan."""
+        known = self._verdicts.get(version)
+        if known is None:
+            if len(self._verdicts) >= _VERDICTS_PER_MATCHER:
+                self._verdicts.clear()
+            known = self._verdicts[version] = self._verdict(version)
+        return known
+
+    def _verdict(self, version: str) -> tuple[bool, str | None]:
+        """Reads `version` once per range."""
         containing = [self._containing(group, version) for group in self._groups]
         if version not in self._listed and not any(containing):
             return False, None

@@ -8,7 +8,10 @@ sides are reduced to what osv.dev keys records by before comparing.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 
+
+@lru_cache(maxsize=4096)  # a scan asks about the same few releases thousands of times
 def same_release(base: str, advisory_release: str, server_release: str) -> bool:
     """An empty release on either side is not a mismatch (older collectors send none)."""
     if not advisory_release or not server_release:

@@ -150,10 +150,10 @@ def live_software(session: Session, server_id: int) -> list[Software]:
 
 def live_items(session: Session, server_id: int) -> list[Row]:
     """The live software's columns that a scan reads, as plain rows: building
-    thousands of ORM objects costs a scan more than reading them."""
+    thousands of ORM objects (or ORM result rows) costs a scan more than reading them."""
     columns = (Software.name, Software.version, Software.location, Software.ecosystem,
                Software.source_name, Software.source_version)
-    return list(session.execute(_live_select(server_id, *columns)))
+    return list(session.connection().execute(_live_select(server_id, *columns)))
 
 
 def _live_select(server_id: int, *what: Any) -> Select:

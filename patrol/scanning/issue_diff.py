@@ -3,12 +3,15 @@
 New issues go in with one multi-row INSERT … RETURNING, resolved ones with
 an UPDATE per batch of ids, and only open issues whose version, fix or
 severity changed are updated (by primary key, executemany). The open issues
-are read as plain columns; only the new ones are loaded as ORM rows, for the
-event that reports them.
+are read once, as plain tuples, and the ones open after the diff are handed
+back for the alerts and counts; only the new ones are loaded as ORM rows, for
+the event that reports them.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
@@ -18,23 +21,47 @@ from patrol.models import Issue, Scan
 from patrol.scanning.matcher import Finding
 
 BATCH = 500
+# Read by position (a scan reads thousands): 0 id, 1-3 the identity, 4-6 the facts, 7 silenced.
 _OPEN_COLUMNS = (Issue.id, Issue.advisory_id, Issue.software_name, Issue.software_location,
-                 Issue.software_version, Issue.fixed_in, Issue.severity)
+                 Issue.software_version, Issue.fixed_in, Issue.severity, Issue.silenced)
+_IDENTITY, _FACTS = slice(1, 4), slice(4, 7)
 
 
-def apply(session: Session, scan: Scan, findings: list[Finding]) -> tuple[list[Issue], int, int]:
-    """Open new issues, refresh kept ones, resolve gone ones: (new issues, resolved, open)."""
-    open_rows = session.execute(
+class OpenIssue(NamedTuple):
+    """An issue open after the scan, with the columns that alerts, dismissals and counts read."""
+
+    id: int
+    advisory_id: int
+    server_id: int
+    severity: str
+    silenced: bool
+
+
+class Outcome(NamedTuple):
+    new: list[Issue]  # opened by this scan, in the order opened
+    resolved: int
+    open: list[OpenIssue]  # every open issue, new ones included, by id
+
+
+def apply(session: Session, scan: Scan, findings: list[Finding]) -> Outcome:
+    """Open new issues, refresh kept ones, resolve gone ones."""
+    open_rows = session.connection().execute(
         select(*_OPEN_COLUMNS).where(Issue.server_id == scan.server_id, Issue.resolved_at.is_(None))
     )
-    previous = {(row.advisory_id, row.software_name, row.software_location): row for row in open_rows}
-    current = {finding.identity: finding for finding in findings}
+    previous = {row[_IDENTITY]: row for row in open_rows}
+    fresh, kept = [], []
+    for key, finding in {finding.identity: finding for finding in findings}.items():
+        row = previous.pop(key, None)  # what stays in `previous` is gone
+        if row is None:
+            fresh.append(finding)
+        else:
+            kept.append((row, finding))
     moment = now()
-    new_ids = _open(session, scan, [f for key, f in current.items() if key not in previous], moment)
-    _refresh(session, [(previous[key], f) for key, f in current.items() if key in previous])
-    gone = [row.id for key, row in previous.items() if key not in current]
+    new_ids = _open(session, scan, fresh, moment)
+    _refresh(session, kept)
+    gone = [row[0] for row in previous.values()]
     _resolve(session, scan.id, gone, moment)
-    return _load(session, new_ids), len(gone), len(current)
+    return Outcome(_load(session, new_ids), len(gone), _still_open(scan.server_id, kept, zip(new_ids, fresh)))
 
 
 def _open(session: Session, scan: Scan, findings: list[Finding], moment: datetime) -> list[int]:
@@ -62,10 +89,9 @@ def _issue_row(scan: Scan, finding: Finding, moment: datetime) -> dict:
 def _refresh(session: Session, kept: list[tuple[Row, Finding]]) -> None:
     """Update the kept issues whose facts changed (a steady rescan changes none)."""
     changed = [
-        {"id": row.id, "software_version": fresh[0], "fixed_in": fresh[1], "severity": fresh[2]}
+        {"id": row[0], "software_version": fresh[0], "fixed_in": fresh[1], "severity": fresh[2]}
         for row, finding in kept
-        if (row.software_version, row.fixed_in, row.severity)
-        != (fresh := (finding.software.version, finding.fixed_in, finding.advisory.severity))
+        if row[_FACTS] != (fresh := (finding.software.version, finding.fixed_in, finding.advisory.severity))
     ]
     if changed:
         session.execute(update(Issue), changed)
@@ -79,6 +105,17 @@ def _resolve(session: Session, scan_id: int, ids: list[int], moment: datetime) -
             .values(resolved_at=moment, resolved_scan_id=scan_id)
             .execution_options(synchronize_session=False)
         )
+
+
+def _still_open(server_id: int, kept: list[tuple[Row, Finding]],
+                opened: Iterable[tuple[int, Finding]]) -> list[OpenIssue]:
+    """The kept issues (with their refreshed severity) and the new ones (never silenced yet), by id."""
+    rows = [OpenIssue(row[0], row[1], server_id, finding.advisory.severity, row[7])
+            for row, finding in kept]
+    rows.sort()
+    rows.extend(OpenIssue(issue_id, finding.advisory.id, server_id, finding.advisory.severity, False)
+                for issue_id, finding in opened)
+    return rows
 
 
 def _load(session: Session, ids: list[int]) -> list[Issue]:

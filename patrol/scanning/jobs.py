@@ -20,7 +20,7 @@ from patrol.db import Database
 from patrol.errors import AlreadyScanning
 from patrol.inventory.buckets import live_items
 from patrol.models import Issue, Scan, Server
-from patrol.scanning import issue_diff, matcher
+from patrol.scanning import frozen_heap, issue_diff, matcher
 from patrol.scanning.states import ScanStatus, ScanTrigger
 from patrol.transactions import is_unavailable
 from patrol.triage import dismissals
@@ -97,6 +97,7 @@ def run(db: Database, scan_id: int) -> None:
     else:
         if ran:
             metrics.record_scan(ScanStatus.FINISHED, time.monotonic() - started)
+    frozen_heap.freeze_when_grown(matcher.compiled_so_far())
 
 
 def release(db: Database, scan_ids: set[int]) -> None:
@@ -120,8 +121,8 @@ def _finish(session: Session, scan_id: int) -> bool:
         return False
     server = session.get(Server, scan.server_id)
     findings = matcher.find(session, live_items(session, server.id))
-    new, resolved, _ = issue_diff.apply(session, scan, findings)
-    rows, covered = _open_issues(session, server)
+    new, resolved, rows = issue_diff.apply(session, scan, findings)
+    covered = dismissals.active_for(session, server.account_id, rows)
     alerts, returned = _alerts(session, rows, covered, new)
     by_severity, dismissed = _counts(rows, covered, server.id)
     scan.status, scan.finished_at, scan.lease_until = ScanStatus.FINISHED, now(), None

@@ -1,12 +1,13 @@
 """Which advisories affect which software items.
 
-Candidates come from the (ecosystem, name) index in batches, never a pass
-over the advisory table. Work is done once per distinct thing, not per row:
-an `affected` entry is read as its JSON text and compiled once per process
-(the text is the cache key, so an updated advisory compiles afresh); each
-entry is evaluated once per distinct (version, release) of the items that
-name its package (a Debian source builds several binaries); advisories are
-read as plain columns.
+Candidates come from the (ecosystem, name) index, one query per ecosystem
+with the names bound as one list, never a pass over the advisory table. Work
+is done once per distinct thing, not per row: an `affected` entry is read as
+its JSON text and compiled once per process (the text is the cache key, so an
+updated advisory compiles afresh); each entry is evaluated once per distinct
+(version, release) of the items that name its package (a Debian source builds
+several binaries), and remembers its verdicts; rows are read as plain tuples,
+without the ORM.
 """
 from __future__ import annotations
 
@@ -15,16 +16,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Connection, Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from patrol.advisories import ranges, releases
 from patrol.inventory import ecosystems
 from patrol.models import Advisory, AdvisoryPackage
+from patrol.scanning.bound_lists import BoundList
 
-BATCH = 500
 # Compiled `affected` entries kept between scans: a worker scans many servers
 # against the same advisories. Keyed by content, so never stale.
 _COMPILED_CACHE_SIZE = 65536
@@ -51,8 +52,9 @@ class MatchedAdvisory:
     severity: str
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
+    """An advisory that affects an item (a tuple: thousands are made per scan)."""
+
     software: Item
     advisory: MatchedAdvisory
     fixed_in: str | None
@@ -62,8 +64,7 @@ class Finding:
         return (self.advisory.id, self.software.name, self.software.location or "")
 
 
-@dataclass(frozen=True, slots=True)
-class _Probe:
+class _Probe(NamedTuple):
     """What one software item is looked up and compared as."""
 
     software: Item
@@ -73,13 +74,10 @@ class _Probe:
     version: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    """One `affected` entry, compiled."""
-
-    advisory_id: int
-    release: str  # "12" of "Debian:12", "" when the record names none
-    matcher: ranges.Matcher
+# One `affected` entry, compiled: (advisory id, release, matcher), the release
+# being "12" of "Debian:12" ("" when the record names none). A plain tuple:
+# a scan makes tens of thousands.
+_Candidate = tuple[int, str, ranges.Matcher]
 
 
 def find(session: Session, items: Iterable[Item]) -> list[Finding]:
@@ -87,9 +85,10 @@ def find(session: Session, items: Iterable[Item]) -> list[Finding]:
     by_package: dict[tuple[str, str], list[_Probe]] = defaultdict(list)
     for probe in probes:
         by_package[(probe.ecosystem, probe.name)].append(probe)
-    candidates = _candidates(session, set(by_package))
+    connection = session.connection()
+    candidates = _candidates(connection, set(by_package))
     hits = [hit for key, group in by_package.items() for hit in _hits(group, candidates.get(key, ()))]
-    advisories = _live_advisories(session, {advisory_id for _, advisory_id, _ in hits})
+    advisories = _live_advisories(connection, {advisory_id for _, advisory_id, _ in hits})
     by_probe: dict[int, list[Finding]] = defaultdict(list)
     for probe, advisory_id, fixed in hits:
         if advisory_id in advisories:
@@ -99,16 +98,19 @@ def find(session: Session, items: Iterable[Item]) -> list[Finding]:
 
 def _hits(probes: list[_Probe], candidates: Iterable[_Candidate]) -> list[tuple[_Probe, int, str | None]]:
     """(probe, advisory id, fixed in) for each entry that affects a probe of one
-    package; probes sharing a version and release are evaluated once."""
-    alike: dict[tuple[str, str | None], list[_Probe]] = defaultdict(list)
+    package; probes sharing a release and version are evaluated once."""
+    ecosystem = probes[0].ecosystem
+    alike: dict[tuple[str | None, str], list[_Probe]] = defaultdict(list)
     for probe in probes:
-        alike[(probe.version, probe.release)].append(probe)
+        alike[(probe.release, probe.version)].append(probe)
     found = []
-    for candidate in candidates:
-        for (version, release), same in alike.items():
-            affected, fixed = _evaluate(same[0].ecosystem, version, release, candidate)
+    for advisory_id, advisory_release, matcher in candidates:
+        for (release, version), same in alike.items():
+            if release and advisory_release and not releases.same_release(ecosystem, advisory_release, release):
+                continue
+            affected, fixed = matcher.verdict(version)
             if affected:
-                found.extend((probe, candidate.advisory_id, fixed) for probe in same)
+                found.extend((probe, advisory_id, fixed) for probe in same)
     return found
 
 
@@ -166,48 +168,49 @@ def probe_of(item: Item) -> _Probe | None:
     return _Probe(item, base, release or None, key[1], version)
 
 
-def _candidates(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[_Candidate]]:
-    """Look up by (ecosystem, name IN batch): a plain IN uses the index on both engines."""
+def _candidates(connection: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[_Candidate]]:
+    """The `affected` entries naming each (ecosystem, name): one query per ecosystem."""
     names: dict[str, list[str]] = defaultdict(list)
     for ecosystem, name in keys:
         names[ecosystem].append(name)
+    wanted = BoundList(connection.dialect, "names")
+    query = (
+        select(AdvisoryPackage.name, AdvisoryPackage.advisory_id, AdvisoryPackage.ecosystem_full,
+               cast(AdvisoryPackage.affected, Text))
+        .where(AdvisoryPackage.ecosystem == bindparam("ecosystem"), wanted.contains(AdvisoryPackage.name))
+    )
     found: dict[tuple[str, str], list[_Candidate]] = defaultdict(list)
-    for ecosystem, wanted in names.items():
-        wanted.sort()
-        for start in range(0, len(wanted), BATCH):
-            rows = session.execute(
-                select(AdvisoryPackage.name, AdvisoryPackage.advisory_id,
-                       AdvisoryPackage.ecosystem_full, cast(AdvisoryPackage.affected, Text))
-                .where(AdvisoryPackage.ecosystem == ecosystem,
-                       AdvisoryPackage.name.in_(wanted[start : start + BATCH]))
-            )
-            for name, advisory_id, ecosystem_full, affected in rows:
-                release = ecosystem_full.partition(":")[2]
-                found[(ecosystem, name)].append(_Candidate(advisory_id, release, compiled(ecosystem_full, affected)))
+    for ecosystem, listed in names.items():
+        rows = connection.execute(query, {"ecosystem": ecosystem, "names": wanted.value(sorted(listed))})
+        for name, advisory_id, ecosystem_full, affected in rows:
+            found[(ecosystem, name)].append((advisory_id, *compiled(ecosystem_full, affected)))
     return found
 
 
 @lru_cache(maxsize=_COMPILED_CACHE_SIZE)
-def compiled(ecosystem_full: str, affected_json: str) -> ranges.Matcher:
-    """The matcher of an `affected` entry given as its JSON text."""
-    return ranges.compile_fresh(ecosystem_full, json.loads(affected_json))
+def compiled(ecosystem_full: str, affected_json: str) -> tuple[str, ranges.Matcher]:
+    """The release ("12" of "Debian:12") and the matcher of an `affected` entry given as its JSON text."""
+    release = ecosystem_full.partition(":")[2]
+    return release, ranges.compile_fresh(ecosystem_full, json.loads(affected_json))
 
 
-def _live_advisories(session: Session, ids: set[int]) -> dict[int, MatchedAdvisory]:
+def compiled_so_far() -> int:
+    """How many `affected` entries this process has compiled (evicted ones included)."""
+    return compiled.cache_info().misses
+
+
+def _live_advisories(connection: Connection, ids: set[int]) -> dict[int, MatchedAdvisory]:
     """The matched advisories that are not withdrawn."""
-    ordered, loaded = sorted(ids), {}
-    for start in range(0, len(ordered), BATCH):
-        rows = session.execute(
-            select(Advisory.id, Advisory.osv_id, Advisory.aliases, Advisory.severity)
-            .where(Advisory.id.in_(ordered[start : start + BATCH]), Advisory.withdrawn.is_(False))
-        )
-        loaded.update((row.id, MatchedAdvisory(row.id, row.osv_id, tuple(row.aliases or ()), row.severity))
-                      for row in rows)
-    return loaded
+    wanted = BoundList(connection.dialect, "ids")
+    query = (
+        select(Advisory.id, Advisory.osv_id, cast(Advisory.aliases, Text), Advisory.severity)
+        .where(wanted.contains(Advisory.id), Advisory.withdrawn.is_(False))
+    )
+    rows = connection.execute(query, {"ids": wanted.value(sorted(ids))}) if ids else ()
+    return {row[0]: _matched(*row) for row in rows}
 
 
-def _evaluate(ecosystem: str, version: str, release: str | None, candidate: _Candidate) -> tuple[bool, str | None]:
-    """Whether the entry affects `version` at `release`, and the version that fixes it."""
-    if not releases.same_release(ecosystem, candidate.release, release or ""):
-        return False, None
-    return candidate.matcher.verdict(version)
+@lru_cache(maxsize=_COMPILED_CACHE_SIZE)
+def _matched(advisory_id: int, osv_id: str, aliases_json: str | None, severity: str) -> MatchedAdvisory:
+    """An advisory's row as a scan reads it; kept by its columns, so never stale."""
+    return MatchedAdvisory(advisory_id, osv_id, tuple(json.loads(aliases_json or "null") or ()), severity)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from patrol.clock import now
 from patrol.errors import NotFound
 from patrol.models import Account, Advisory, Dismissal, DismissalAudit, Issue, Server
+from patrol.scanning.bound_lists import BoundList
 from patrol.triage.digests import ranges_digests
 
 
@@ -79,15 +80,19 @@ def active_for(session: Session, account_id: int, issues: list[Issue]) -> dict[i
     advisory_ids = {issue.advisory_id for issue in issues}
     if not advisory_ids:
         return {}
-    holding = in_force(session, account_id, Dismissal.advisory_id.in_(advisory_ids))
+    wanted = BoundList(session.get_bind().dialect, "advisory_ids")  # a scan's thousands, one parameter
+    holding = in_force(session, account_id, wanted.contains(Dismissal.advisory_id),
+                       params={"advisory_ids": wanted.value(sorted(advisory_ids))})
     return {issue.id: found for issue in issues if (found := _covering(holding, issue)) is not None}
 
 
-def in_force(session: Session, account_id: int, *where) -> list[Dismissal]:  # noqa: ANN002 - SQL conditions
-    """The account's dismissals that hold now (unexpired, the advisory's ranges unchanged)."""
+def in_force(session: Session, account_id: int, *where, params: dict | None = None) -> list[Dismissal]:  # noqa: ANN002
+    """The account's dismissals that hold now (unexpired, the advisory's ranges unchanged);
+    `where` adds SQL conditions, `params` the values they bind."""
     rows = list(session.scalars(
         select(Dismissal).where(Dismissal.account_id == account_id, *where,
-                                or_(Dismissal.expires_at.is_(None), Dismissal.expires_at > now()))
+                                or_(Dismissal.expires_at.is_(None), Dismissal.expires_at > now())),
+        params or {},
     ))
     digests = ranges_digests(session, {row.advisory_id for row in rows})
     return [row for row in rows if digests[row.advisory_id] == row.ranges_digest]

@@ -222,3 +222,19 @@ def test_ranges_agree_with_an_interval_check(data, ecosystem):
     expected_fix = containing[0][1] if containing and closer == "fixed" else None
     assert fixed_in(ecosystem, probe, entry) == expected_fix
 
+
+
+def test_a_matcher_remembers_its_verdicts_and_stays_right_past_what_it_remembers():
+    """A scan asks the same entry about the same versions at every rescan; the
+    remembered answer must be the computed one, also once the memory was cleared."""
+    from patrol.advisories.ranges import compile_fresh
+
+    matcher = compile_fresh("npm", {"versions": ["0.9.9-listed"], "ranges": [ecosystem_range(
+        {"introduced": "1.0.0"}, {"fixed": "1.5.0"}, {"introduced": "2.0.0"}, {"fixed": "2.3.1"})]})
+    versions = [f"{major}.{minor}.{patch}" for major in range(4) for minor in range(10) for patch in range(10)]
+    for _ in range(2):  # 400 versions: more than a matcher remembers, so the second round recomputes some
+        for version in [*versions, "0.9.9-listed", "not a version"]:
+            assert matcher.verdict(version) == (matcher.matches(version), matcher.fixed_in(version))
+    assert matcher.verdict("1.2.0") == (True, "1.5.0")
+    assert matcher.verdict("2.3.1") == (False, None)
+    assert matcher.verdict("0.9.9-listed") == (True, None)

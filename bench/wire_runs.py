@@ -122,7 +122,7 @@ def _label(url: str | None, workers: int, rate: float | None) -> str:
     return f"Patrol on {where}, {engine}" + (f", steady {rate:.0f} events/s" if rate else "")
 
 
-class _engine:
+class _engine:  # noqa: N801 - used as `with _engine(...)`
     """The delivery engine running; a CPU clock of this process and the workers."""
 
     def __init__(self, app, url: str, workers: int) -> None:  # noqa: ANN001

@@ -44,7 +44,7 @@ class Loop:
             self._wake.clear()
             try:
                 busy = self.tick()
-            except Exception:  # noqa: BLE001 - a background loop must survive anything
+            except Exception:  # a background loop must survive anything
                 log.exception("%s: tick failed", self.name)
                 busy = False
             if not busy:

@@ -74,7 +74,7 @@ def _tune_sqlite(engine: Engine) -> None:
     """
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # noqa: ANN001 - DBAPI objects
+    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DBAPI objects
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -84,7 +84,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
+    def _on_begin(conn) -> None:  # noqa: ANN001
         reading = conn.get_execution_options().get(READ_ONLY, False)
         conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
@@ -122,9 +122,8 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session for background work: commits on success, rolls back on error."""
-        with self.sessionmaker() as session:
-            with session.begin():
-                yield session
+        with self.sessionmaker() as session, session.begin():
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -22,7 +22,7 @@ def dashboard():
     return render_dashboard()
 
 
-def render_dashboard(name: str = "", errors: dict | None = None, http_status: int = 200):  # noqa: ANN201
+def render_dashboard(name: str = "", errors: dict | None = None, http_status: int = 200):
     """The dashboard; `name` and `errors` show a refused "Add a server" form again."""
     session = db.session()
     shown = overview.dashboard(session, servers.listing(session, access.account()))

@@ -10,7 +10,7 @@ from webhooks import api, cli, telemetry
 from webhooks.engine import Engine
 
 def init_app(app: Flask) -> None:
-    import webhooks.channels.models  # noqa: F401 - registers the tables
+    import webhooks.channels.models  # registers the tables, with the next line
     import webhooks.models  # noqa: F401
 
     migrate.add_versions(app, resources.path("webhooks", "migrations"))

@@ -22,7 +22,7 @@ from patrol import metrics
 from patrol.clock import now
 from patrol.db import Database, get_db
 from webhooks.models import DELIVERING, FAILED, PENDING, SUCCEEDED, Delivery
-from webhooks.queue import Claimed, Finished
+from webhooks.queue import Finished
 
 log = logging.getLogger("patrol.delivery")
 # A decision's status, as an attempt's outcome: a pending delivery will be retried.

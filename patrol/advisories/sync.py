@@ -187,7 +187,7 @@ def _record(pull: _Pull, osv_id: str) -> tuple[str, object]:
     """One record as (where, parsed JSON); a record gone from the bucket reads as invalid."""
     url = pull.url(f"{osv_id}.json")
     fetched = pull.fetcher.bytes(url, missing_ok=True)
-    return url, sources.parse_json(fetched.body if fetched else b"", url)
+    return url, sources.parse_json(fetched.body if fetched else b"")
 
 
 def _count(db: Database, ecosystem: str) -> int:

@@ -87,7 +87,7 @@ def _http_error(exc: HTTPException):
     return response, exc.code or 500
 
 
-def _unexpected(exc: Exception):
+def _unexpected(_exc: Exception):
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     return jsonify(error_body("internal_error", "Something went wrong on our side.")), 500
 

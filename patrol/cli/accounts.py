@@ -74,7 +74,7 @@ def _print_credential(issued: credentials.IssuedCredential) -> None:
     click.echo("Keep the secret now: Patrol stores only its hash and cannot show it again.")
 
 
-class _errors:
+class _errors:  # noqa: N801 - used as `with _errors():`
     """Turn Patrol's errors into a clean message and exit code 1."""
 
     def __enter__(self) -> None:

@@ -85,7 +85,7 @@ def run(db: Database, scan_id: int) -> None:
     try:
         with db.session() as session:
             ran = _finish(session, scan_id)
-    except Exception as exc:  # noqa: BLE001 - any failure must end the scan visibly
+    except Exception as exc:  # any failure must end the scan visibly
         if is_unavailable(exc):
             raise ScanOrphaned(scan_id) from exc
         log.exception("scan %s failed", scan_id)

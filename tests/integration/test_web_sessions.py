@@ -9,11 +9,11 @@ from tests.support.web_pages import PASSWORD, post_form, sign_in, text
 NEW_PASSWORD = "another horse battery"
 
 
-def cookie_of(client) -> str:  # noqa: ANN001
+def cookie_of(client) -> str:
     return client.get_cookie("session").value
 
 
-def replay(app, cookie: str):  # noqa: ANN001, ANN201
+def replay(app, cookie: str):
     """A stranger's browser holding a copy of `cookie`."""
     thief = app.test_client()
     thief.set_cookie("session", cookie)

@@ -25,7 +25,7 @@ def slack_requests(app: Flask, live: LiveServer, signing_secret: str) -> SlackRe
     return SlackRequests(live.base_url, signing_secret)
 
 
-def linked_account(runner, make_account, team_id: str):  # noqa: ANN001, ANN201 - pytest's runner and Caller
+def linked_account(runner, make_account, team_id: str):  # pytest's runner and Caller
     """A new account that Slack workspace `team_id` acts for."""
     caller = make_account()
     linked = runner.invoke(args=["slack", "link", team_id, caller.email])
@@ -33,7 +33,7 @@ def linked_account(runner, make_account, team_id: str):  # noqa: ANN001, ANN201 
     return caller
 
 
-def vulnerable_server(client, db, owner, name: str, *, scanned: bool = False) -> int:  # noqa: ANN001
+def vulnerable_server(client, db, owner, name: str, *, scanned: bool = False) -> int:
     """A server whose composer.lock has known advisories; scanned once when `scanned`."""
     demo.import_advisories(db)
     server_id = client.post("/api/servers", json={"domain": name}, auth=owner.auth).json["data"]["id"]

@@ -9,6 +9,7 @@ and by Bolt's own default check, which stays on.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from flask import Flask
 from slack_bolt import App
@@ -31,7 +32,7 @@ def build(app: Flask) -> App:
     threads = background.get(app).add(ListenerThreads())
     # Over Socket Mode requests are not signed (the socket is Patrol's own), so "" is no loophole:
     # the HTTP route, which checks signatures, only exists with a signing secret.
-    common = {"signing_secret": config.get("SLACK_SIGNING_SECRET") or "", "client": client,
+    common: dict[str, Any] = {"signing_secret": config.get("SLACK_SIGNING_SECRET") or "", "client": client,
               "listener_executor": threads.executor}
     store = oauth.installation_store(app) if oauth.configured(config) else None
     if store is not None:

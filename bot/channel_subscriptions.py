@@ -49,7 +49,7 @@ class ChannelCommands:
     def _subscribe(self, api: PatrolApi, account_id: int, question: Subscription, channel: targets.Channel,
                    client: WebClient, user: str) -> Message | None:
         server = matching.find(api.servers(), question.server) if question.server else None
-        wanted = targets.Wanted(server and server["id"], server and server["name"],
+        wanted = targets.Wanted(server["id"] if server else None, server["name"] if server else None,
                                 list(question.events) if question.events else None, question.min_severity)
         text = say("subscriptions", "subscribed", server=wanted.server_name, names=_names(wanted.events),
                    min_severity=wanted.min_severity, user=user)
@@ -64,7 +64,7 @@ class ChannelCommands:
     def _unsubscribe(self, api: PatrolApi, question: Subscription, channel: targets.Channel) -> Message:
         server = matching.find(api.servers(), question.server) if question.server else None
         with get_db(self.answerer.app).session() as session:
-            count = targets.unsubscribe(session, channel, server and server["id"], every=server is None)
+            count = targets.unsubscribe(session, channel, server["id"] if server else None, every=server is None)
         return _note(say("subscriptions", "unsubscribed", server=server and server["name"], count=count))
 
     def _listing(self, api: PatrolApi, channel: targets.Channel) -> Message:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from flask import Flask
 
@@ -59,12 +59,15 @@ class Service(Protocol):
     def stop(self) -> None: ...
 
 
+S = TypeVar("S", bound=Service)
+
+
 class Background:
     def __init__(self) -> None:
         self.loops: list[Service] = []
         self.started = False
 
-    def add(self, loop: Service) -> Service:
+    def add(self, loop: S) -> S:
         self.loops.append(loop)
         if self.started:
             loop.start()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import cast
 from pathlib import Path
 
 from flask import Flask, current_app, g, request
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import CursorResult, Engine, MetaData, Result, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -160,3 +161,9 @@ def discard_request_session(rollback: bool = True) -> None:
 
 def _close_request_session(exc: BaseException | None) -> None:
     discard_request_session(rollback=exc is not None)
+
+
+def rows_changed(result: Result) -> int:
+    """How many rows an UPDATE or DELETE touched: its result is a CursorResult, which
+    `Session.execute` is not typed to say."""
+    return cast(CursorResult, result).rowcount

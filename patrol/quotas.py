@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from patrol.db import Base
+from patrol.models import Account, Server
 from patrol.errors import Conflict
 
 
@@ -34,7 +34,7 @@ CREDENTIALS = Quota("QUOTA_CREDENTIALS", "PATROL_MAX_CREDENTIALS", "live API cre
 BUCKETS = Quota("QUOTA_BUCKETS_PER_SERVER", "PATROL_MAX_BUCKETS_PER_SERVER", "software buckets on this server")
 
 
-def require_room(session: Session, owner: Base, quota: Quota, rows: Select) -> None:
+def require_room(session: Session, owner: Account | Server, quota: Quota, rows: Select) -> None:
     """Raise QuotaExceeded when `owner` already holds as many `rows` as `quota` allows."""
     limit = current_app.config[quota.setting]
     if not limit:
@@ -46,7 +46,7 @@ def require_room(session: Session, owner: Base, quota: Quota, rows: Select) -> N
                             f"(the limit is set by {quota.variable}). Remove one first.")
 
 
-def _lock(session: Session, owner: Base) -> None:
+def _lock(session: Session, owner: Account | Server) -> None:
     """FOR NO KEY UPDATE: serialises creations without blocking rows that only reference the owner."""
     model = type(owner)
     session.execute(select(model.id).where(model.id == owner.id).with_for_update(key_share=True))

@@ -22,7 +22,7 @@ for child in (auth, passwords, dashboard, server_pages, api_page, webhook_pages,
     bp.register_blueprint(child.bp)
 for name, function in rendering.FILTERS.items():
     bp.add_app_template_filter(function, name)
-bp.add_app_template_global(webhook_form.EVENT_NAMES, "event_names")
+bp.add_app_template_global(webhook_form.EVENT_NAMES, "event_names")  # type: ignore[arg-type]  # a dict serves
 bp.add_app_template_global(paging.page_url, "page_url")
 
 

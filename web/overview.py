@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import Session
 
 from patrol import serialize
@@ -23,7 +24,7 @@ SEVERITY_ORDER = case({level: index for index, level in enumerate(LEVELS)}, valu
 def open_by_severity(session: Session, server_ids: list[int]) -> dict[int, dict[str, int]]:
     """Each server's open issues counted per severity, worst first."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = session.execute(
+    rows: Iterable[Row] = session.execute(
         select(Issue.server_id, Issue.severity, func.count())
         .where(Issue.server_id.in_(server_ids), Issue.resolved_at.is_(None))
         .group_by(Issue.server_id, Issue.severity)

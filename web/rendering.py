@@ -110,5 +110,7 @@ def inline_code(text: str | None) -> Markup:
     )
 
 
-FILTERS = {"exact": exact, "utc": utc, "ago": ago, "duration": duration, "inline_code": inline_code,
-           "markdown": markdown.block, "markdown_inline": markdown.inline}
+FILTERS: dict[str, Callable[..., object]] = {
+    "exact": exact, "utc": utc, "ago": ago, "duration": duration, "inline_code": inline_code,
+    "markdown": markdown.block, "markdown_inline": markdown.inline,
+}

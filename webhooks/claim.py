@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -78,7 +79,7 @@ class _Room:
         return [w for w, kind in self.kinds.items() if self.taken[w] >= self.cap(w, kind)]
 
     def pick(self, rows: list[Row], limit: int) -> list[Row]:
-        chosen = []
+        chosen: list[Row] = []
         for row in rows:
             if len(chosen) < limit and self.taken[row.webhook_id] < self.cap(row.webhook_id, row.kind):
                 self.taken[row.webhook_id] += 1
@@ -114,7 +115,7 @@ def _snapshots(session: Session, rows: list[Row], until: datetime, moment: datet
     return [_snapshot(row, hooks[row.webhook_id], events[row.event_id], accounts, until, moment) for row in rows]
 
 
-def _by_id(session: Session, model: type, ids: set) -> dict:
+def _by_id(session: Session, model: Any, ids: set) -> dict:  # any mapped class with an `id`
     return {item.id: item for item in session.scalars(select(model).where(model.id.in_(ids)))}
 
 

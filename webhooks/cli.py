@@ -19,7 +19,7 @@ def worker(concurrency: int | None) -> None:
 
     Run as many as you like on PostgreSQL: they share the queues safely.
     """
-    app = current_app._get_current_object()  # noqa: SLF001
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # noqa: SLF001 - the app, not its proxy
     logformat.configure(app.config["LOG_FORMAT"])
     migrate.upgrade(app)
     if concurrency:

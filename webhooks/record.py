@@ -32,7 +32,7 @@ def finish(db: Database, done: list[Finished], *, disable_after: timedelta) -> N
             _update_webhooks(session, owned, moment, disable_after)
 
 
-def _leases(session: Session, done: list[Finished]) -> dict[str, datetime]:
+def _leases(session: Session, done: list[Finished]) -> dict[str, datetime | None]:
     ids = [item.claimed.delivery_id for item in done]
     rows = session.execute(
         select(Delivery.id, Delivery.lease_until).where(Delivery.id.in_(ids), Delivery.status == DELIVERING)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Literal
 
 import click
 from flask import current_app
@@ -80,7 +81,7 @@ class _errors:  # noqa: N801 - used as `with _errors():`
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, exc, tb) -> bool:  # noqa: ANN001
+    def __exit__(self, kind, exc, tb) -> Literal[False]:  # noqa: ANN001
         if isinstance(exc, PatrolError):
             raise click.ClickException(exc.message)
         return False

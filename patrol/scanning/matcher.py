@@ -103,7 +103,7 @@ def _hits(probes: list[_Probe], candidates: Iterable[_Candidate]) -> list[tuple[
     alike: dict[tuple[str, str | None], list[_Probe]] = defaultdict(list)
     for probe in probes:
         alike[(probe.version, probe.release)].append(probe)
-    found = []
+    found: list[tuple[_Probe, int, str | None]] = []
     for candidate in candidates:
         for (version, release), same in alike.items():
             affected, fixed = _evaluate(same[0].ecosystem, version, release, candidate)
@@ -155,7 +155,7 @@ def _preference(finding: Finding) -> tuple:
 def probe_of(item: Item) -> _Probe | None:
     """What `item` is looked up and compared as; None without an ecosystem or a version."""
     key = ecosystems.advisory_key(item.name, item.ecosystem, item.source_name)
-    if key is None:
+    if key is None or item.ecosystem is None:
         return None
     base, _, release = item.ecosystem.partition(":")
     version = item.version
@@ -195,7 +195,8 @@ def compiled(ecosystem_full: str, affected_json: str) -> ranges.Matcher:
 
 def _live_advisories(session: Session, ids: set[int]) -> dict[int, MatchedAdvisory]:
     """The matched advisories that are not withdrawn."""
-    ordered, loaded = sorted(ids), {}
+    ordered = sorted(ids)
+    loaded: dict[int, MatchedAdvisory] = {}
     for start in range(0, len(ordered), BATCH):
         rows = session.execute(
             select(Advisory.id, Advisory.osv_id, Advisory.aliases, Advisory.severity)

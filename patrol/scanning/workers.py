@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from patrol import background
 from patrol.clock import now
-from patrol.db import Database, get_db
+from patrol.db import Database, get_db, rows_changed
 from patrol.errors import AlreadyScanning
 from patrol.models import Server
 from patrol.scanning import jobs
@@ -71,7 +71,7 @@ def schedule_due(db: Database, interval: int) -> int:
                 .values(next_scan_at=moment + timedelta(seconds=interval))
                 .execution_options(synchronize_session=False)
             )
-            if moved.rowcount == 1 and _start_quietly(session, server):
+            if rows_changed(moved) == 1 and _start_quietly(session, server):
                 started += 1
     return started
 
@@ -99,4 +99,9 @@ def init_app(app: Flask) -> None:
             config["SCHEDULER_TICK"],
         )
     )
-    db.on_events_committed(lambda: [loop.wake() for loop in workers])
+
+    def wake_workers() -> None:
+        for loop in workers:
+            loop.wake()
+
+    db.on_events_committed(wake_workers)

@@ -15,8 +15,8 @@ class ChannelSender:
         self.living = LivingMessages(db)
 
     def send(self, item: Claimed, messages: Messages) -> Result:
-        token = self.tokens(item.slack_team_id)
-        if not token:
+        token, channel = self.tokens(item.slack_team_id), item.slack_channel_id
+        if not token or not channel:  # a subscription lacking either cannot be reached
             return webapi.not_installed(item.slack_team_id).result
         api = webapi.WebApi(self.api_url, token, self.timeout)
-        return self.living.deliver(api, item.webhook_id, item.slack_channel_id, item.event, messages).result
+        return self.living.deliver(api, item.webhook_id, channel, item.event, messages).result

@@ -19,8 +19,8 @@ from patrol.db import get_db
 
 log = logging.getLogger(__name__)
 Ask = Callable[[PatrolApi], Message]
-AskAs = Callable[[PatrolApi, int], Message | None]  # also given the id of the account the workspace acts for
 A = TypeVar("A", Message, Message | None)  # what an `ask` answers
+AskAs = Callable[[PatrolApi, int], A]  # also given the id of the account the workspace acts for
 
 
 class Answerer:
@@ -39,7 +39,7 @@ class Answerer:
         """`ask` the API as the account `team_id` is linked to; a problem answer otherwise."""
         return self.answer_as(team_id, lambda api, _account_id: ask(api))
 
-    def answer_as(self, team_id: str | None, ask: Callable[[PatrolApi, int], A]) -> A | Message:
+    def answer_as(self, team_id: str | None, ask: AskAs[A]) -> A | Message:
         """Like `answer`, for questions that also need the account's id (its subscriptions)."""
         api_url = self._app.config.get("API_URL")
         try:

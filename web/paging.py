@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from flask import request, url_for
 

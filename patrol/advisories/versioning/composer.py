@@ -61,7 +61,7 @@ def compare(a: str, b: str) -> int:
     return _compare(ComposerVersion(a), ComposerVersion(b))
 
 
-def _compare(a: ComposerVersion, b: ComposerVersion) -> int:  # reads the versions' parts
+def _compare(a: ComposerVersion, b: ComposerVersion) -> int:
     if (a._branch is None) != (b._branch is None):  # noqa: SLF001
         return -1 if a._branch is not None else 1  # noqa: SLF001
     order = _compare_parts(a._parts, b._parts)  # noqa: SLF001

@@ -56,7 +56,7 @@ def _handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
         # for the client's delayed ACK (40 ms on Linux), which would be the figure.
         disable_nagle_algorithm = True
 
-        def do_POST(self) -> None:  # noqa: N802 - the http.server name
+        def do_POST(self) -> None:  # the http.server name
             receiver.note(self.rfile.read(int(self.headers.get("Content-Length", 0))))
             self.send_response(200)
             self.send_header("Content-Length", "2")

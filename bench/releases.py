@@ -116,7 +116,7 @@ _RENDER = {
     "NuGet": _semver("preview", "rc"),
     "Debian": _distribution(lambda n, k: f"{n}+deb12u{k}" if k else f"{n}", epochs=True),
     "Ubuntu": _distribution(lambda n, k: f"{n}ubuntu1.{k}" if k else f"{n}ubuntu1", epochs=True),
-    "Alpine": _distribution(lambda n, k: f"r{k}", epochs=False),
+    "Alpine": _distribution(lambda _n, k: f"r{k}", epochs=False),
     "AlmaLinux": _distribution(lambda n, k: f"{n}.el9_{k}" if k else f"{n}.el9", epochs=False),
     "Rocky Linux": _distribution(lambda n, k: f"{n}.el9_{k}" if k else f"{n}.el9", epochs=False),
 }

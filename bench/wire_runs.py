@@ -137,7 +137,7 @@ def _label(url: str | None, workers: int, rate: float | None, queued: bool = Fal
     return f"Patrol on {where}, {engine}{how}"
 
 
-class _engine:
+class _engine:  # noqa: N801 - used as `with _engine(...)`
     """The delivery engine running; a CPU clock of this process and the workers."""
 
     def __init__(self, app, url: str, workers: int) -> None:  # noqa: ANN001

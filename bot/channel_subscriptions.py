@@ -65,7 +65,7 @@ class ChannelCommands:
     def _unsubscribe(self, api: PatrolApi, question: Subscription, channel: targets.Channel) -> Message:
         server = matching.find(api.servers(), question.server) if question.server else None
         with get_db(self.answerer.app).session() as session:
-            count = targets.unsubscribe(session, channel, server and server["id"], every=server is None)
+            count = targets.unsubscribe(session, channel, server["id"] if server else None, every=server is None)
         return _note(say("subscriptions", "unsubscribed", server=server and server["name"], count=count))
 
     def _listing(self, api: PatrolApi, channel: targets.Channel) -> Message:

@@ -64,10 +64,10 @@ def immediate(text: str) -> Message | None:
 
 
 def ask(api: PatrolApi, question: parsing.Question, public_url: str | None) -> Message:
+    if not question.server:  # the parser names a server for scan and issues
+        return questions.status_all(api)
     if question.action == "scan":
         return questions.scan_named(api, question.server)
     if question.action == "issues":
         return questions.issues_named(api, question.server, question.severity, public_url)
-    if question.server:
-        return questions.status_one(api, question.server, public_url)
-    return questions.status_all(api)
+    return questions.status_one(api, question.server, public_url)

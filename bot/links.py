@@ -32,10 +32,10 @@ class ApiCredential:
     secret: str
 
 
-def link(session: Session, sealer: Sealer, account: Account, team_id: str, *,
+def link(session: Session, sealer: Sealer, account: Account, team_id: str | None, *,
          enterprise_id: str | None = None, team_name: str | None = None) -> WorkspaceLink:
     """Link `team_id` to `account` with a new credential; a previous link's credential is revoked."""
-    if not _TEAM_ID.fullmatch(team_id or ""):
+    if team_id is None or not _TEAM_ID.fullmatch(team_id):
         raise Invalid("A Slack team id looks like T0123ABCD.", fields={"team_id": "a Slack team id"})
     row = session.scalar(select(WorkspaceLink).where(WorkspaceLink.team_id == team_id))
     if row is not None:
@@ -104,6 +104,8 @@ def credential_for(session: Session, sealer: Sealer, team_id: str | None) -> Api
 
 def _revoke(session: Session, row: WorkspaceLink) -> None:
     owner = session.get(Account, row.account_id)
+    if owner is None:  # the account went, and its credentials with it
+        return
     try:
         credentials.revoke(session, owner, row.credential_key)
     except NotFound:

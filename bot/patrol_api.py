@@ -80,7 +80,7 @@ class PatrolApi:
     def webhooks(self) -> list[dict]:
         return self._call("GET", "/webhooks")
 
-    def _call(self, method: str, path: str, **options: Any) -> Any:  # noqa: ANN401 - the API's data
+    def _call(self, method: str, path: str, **options: Any) -> Any:  # the API's data
         return self._request(method, path, **options)["data"]
 
     def _request(self, method: str, path: str, **options: Any) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask
 
@@ -19,7 +20,8 @@ from patrol.db import get_db
 
 log = logging.getLogger(__name__)
 Ask = Callable[[PatrolApi], Message]
-AskAs = Callable[[PatrolApi, int], Message | None]  # also given the id of the account the workspace acts for
+A = TypeVar("A", Message, Message | None)  # what an `ask` answers
+AskAs = Callable[[PatrolApi, int], A]  # also given the id of the account the workspace acts for
 
 
 class Answerer:
@@ -38,7 +40,7 @@ class Answerer:
         """`ask` the API as the account `team_id` is linked to; a problem answer otherwise."""
         return self.answer_as(team_id, lambda api, _account_id: ask(api))
 
-    def answer_as(self, team_id: str | None, ask: AskAs) -> Message | None:
+    def answer_as(self, team_id: str | None, ask: AskAs[A]) -> A | Message:
         """Like `answer`, for questions that also need the account's id (its subscriptions)."""
         api_url = config.of(self._app, config.Core).api_url
         try:

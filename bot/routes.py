@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, Response, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
@@ -35,7 +36,7 @@ def mount(app: Flask, bolt: App, *, events: bool = True) -> None:
 
 def _events_view(bolt: App, guard: SlackRequestGuard):  # noqa: ANN202 - a Flask view
     @input_guard.raw_body
-    def events() -> Response:
+    def events() -> ResponseReturnValue:
         """Signature and replay first, on the raw bytes; only then is the body read."""
         try:
             guard.check(request.get_data(cache=True), request.headers.get("X-Slack-Request-Timestamp"),
@@ -56,7 +57,7 @@ def _refused(exc: PatrolError) -> tuple[Response, int]:
 
 
 def _install_view(flow: OAuthFlow):  # noqa: ANN202 - a Flask view
-    def install() -> Response:
+    def install() -> ResponseReturnValue:
         """Off to Slack's consent page, remembering who asked; sign in first."""
         account = signin.current_account()
         if account is None:

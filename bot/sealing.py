@@ -67,8 +67,8 @@ class SealedText(TypeDecorator):
         super().__init__()
         self.sealer = sealer
 
-    def process_bind_param(self, value: str | None, dialect):  # noqa: ANN001, ANN201
+    def process_bind_param(self, value: str | None, dialect):  # noqa: ANN001, ANN201, ARG002
         return None if value is None else self.sealer().seal(value)
 
-    def process_result_value(self, value: str | None, dialect):  # noqa: ANN001, ANN201
+    def process_result_value(self, value: str | None, dialect):  # noqa: ANN001, ANN201, ARG002
         return None if value is None else self.sealer().open(value)

@@ -56,7 +56,8 @@ def set_password(account: Account, password: str) -> None:
 
 
 def check_password(account: Account, password: str) -> bool:
-    return bool(account.password_hash) and check_password_hash(account.password_hash, password)
+    stored = account.password_hash
+    return check_password_hash(stored, password) if stored else False
 
 
 def by_email(session: Session, email: str) -> Account:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from flask import Flask
 
@@ -46,7 +46,7 @@ class Loop:
             self._wake.clear()
             try:
                 busy = self.tick()
-            except Exception:  # noqa: BLE001 - a background loop must survive anything
+            except Exception:  # a background loop must survive anything
                 log.exception("%s: tick failed", self.name)
                 busy = False
             if not busy:
@@ -61,12 +61,15 @@ class Service(Protocol):
     def stop(self) -> None: ...
 
 
+S = TypeVar("S", bound=Service)
+
+
 class Background:
     def __init__(self) -> None:
         self.loops: list[Service] = []
         self.started = False
 
-    def add(self, loop: Service) -> Service:
+    def add(self, loop: S) -> S:
         self.loops.append(loop)
         if self.started:
             loop.start()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 from pathlib import Path
 
 from flask import Flask, current_app, g, request
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import CursorResult, Engine, MetaData, Result, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from patrol import config
@@ -75,7 +76,7 @@ def _tune_sqlite(engine: Engine) -> None:
     """
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # noqa: ANN001 - DBAPI objects
+    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DBAPI objects
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -85,7 +86,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
+    def _on_begin(conn) -> None:  # noqa: ANN001
         reading = conn.get_execution_options().get(READ_ONLY, False)
         conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
@@ -106,9 +107,8 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session for background work: commits on success, rolls back on error."""
-        with self.sessionmaker() as session:
-            with session.begin():
-                yield session
+        with self.sessionmaker() as session, session.begin():
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -146,3 +146,9 @@ def discard_request_session(rollback: bool = True) -> None:
 
 def _close_request_session(exc: BaseException | None) -> None:
     discard_request_session(rollback=exc is not None)
+
+
+def rows_changed(result: Result) -> int:
+    """How many rows an UPDATE or DELETE touched: its result is a CursorResult, which
+    `Session.execute` is not typed to say."""
+    return cast(CursorResult, result).rowcount

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 import requests
@@ -33,7 +34,7 @@ class Client:
         self.http.auth = (key, secret)
         self.http.headers["User-Agent"] = "patrol-push"
 
-    def call(self, method: str, path: str, **kwargs) -> object:  # noqa: ANN003
+    def call(self, method: str, path: str, **kwargs) -> Any:  # noqa: ANN003 - the API's data
         try:
             answer = self.http.request(method, self.base_url + path, timeout=TIMEOUT, **kwargs)
         except requests.RequestException as exc:

@@ -14,8 +14,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from patrol import config
-from patrol.db import Base
 from patrol.errors import Conflict
+from patrol.models import Account, Server
 
 
 class QuotaExceeded(Conflict):
@@ -42,7 +42,7 @@ CREDENTIALS = Quota("max_credentials", "live API credentials")
 BUCKETS = Quota("max_buckets_per_server", "software buckets on this server")
 
 
-def require_room(session: Session, owner: Base, quota: Quota, rows: Select) -> None:
+def require_room(session: Session, owner: Account | Server, quota: Quota, rows: Select) -> None:
     """Raise QuotaExceeded when `owner` already holds as many `rows` as `quota` allows."""
     limit = quota.limit(config.of(current_app, config.Core))
     if not limit:
@@ -54,7 +54,7 @@ def require_room(session: Session, owner: Base, quota: Quota, rows: Select) -> N
                             f"(the limit is set by {quota.variable}). Remove one first.")
 
 
-def _lock(session: Session, owner: Base) -> None:
+def _lock(session: Session, owner: Account | Server) -> None:
     """FOR NO KEY UPDATE: serialises creations without blocking rows that only reference the owner."""
     model = type(owner)
     session.execute(select(model.id).where(model.id == owner.id).with_for_update(key_share=True))

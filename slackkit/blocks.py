@@ -69,6 +69,7 @@ def server_actions(wording: Wording, server_id: object, public_url: str | None,
     return [ActionsBlock(elements=buttons)] if buttons else []
 
 
-def _button(wording: Wording, label: str, action_id: str, **target: str) -> ButtonElement:
+def _button(wording: Wording, label: str, action_id: str, *, url: str | None = None,
+            value: str | None = None) -> ButtonElement:
     text = PlainTextObject(text=wording("buttons", label), emoji=True)
-    return ButtonElement(text=text, action_id=action_id, **target)
+    return ButtonElement(text=text, action_id=action_id, url=url, value=value)

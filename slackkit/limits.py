@@ -51,7 +51,7 @@ def assert_within_limits(payload: Mapping) -> None:
 
 def _check_block(where: str, block: Mapping) -> list[str]:
     problems = _too_long(f"{where}.block_id", block.get("block_id"), MAX_BLOCK_ID)
-    check_type = _BLOCK_CHECKS.get(block.get("type"))
+    check_type = _BLOCK_CHECKS.get(block.get("type", ""))
     return problems + (check_type(where, block) if check_type else [])
 
 

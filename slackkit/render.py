@@ -34,7 +34,7 @@ def render(event: Mapping, ctx: MessageContext) -> dict:
     Raises UnknownEvent for an identifier without a design; SlackLimitError
     (or slack_sdk's SlackObjectFormationError) would mean a bug here.
     """
-    design = _DESIGNS.get(event.get("identifier"))
+    design = _DESIGNS.get(event.get("identifier", ""))
     if design is None:
         raise UnknownEvent(f"no Slack message for event {event.get('identifier')!r}")
     message = design(event, ctx, _wording())

@@ -65,7 +65,7 @@ class Wording:
     def __init__(self, template_dir: Path = TEMPLATE_DIR) -> None:
         self._env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(template_dir),
-            autoescape=False,
+            autoescape=False,  # noqa: S701 - Slack mrkdwn, escaped by its own filter
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,

@@ -29,7 +29,7 @@ def render(
     revealed: dict | None = None,
     form: WebhookForm | None = None,
     status: int = 200,
-):  # noqa: ANN201 - a Flask answer
+):  # a Flask answer
     """The whole page; `issued`/`revealed` show a secret once, `form` keeps a refused webhook."""
     if issued is not None or revealed is not None:
         security.reveal_secret()

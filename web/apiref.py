@@ -76,7 +76,8 @@ def _parameter(doc: dict, raw: dict) -> Parameter:
 
 def _response(doc: dict, status: str, raw: dict) -> Response:
     answer = resolve(doc, raw)
-    schema = next(iter(answer.get("content", {}).values()), {}).get("schema")
+    first: dict = next(iter(answer.get("content", {}).values()), {})
+    schema = first.get("schema")
     # A reference may carry its own description beside `$ref` (e.g. the error code).
     description = raw.get("description") or answer.get("description", "")
     return Response(str(status), description, shape(schema) if schema else "")

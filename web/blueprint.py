@@ -24,7 +24,7 @@ for child in (auth, passwords, dashboard, server_pages, dismissal_pages, api_pag
     bp.register_blueprint(child.bp)
 for name, function in rendering.FILTERS.items():
     bp.add_app_template_filter(function, name)
-bp.add_app_template_global(webhook_form.EVENT_NAMES, "event_names")
+bp.add_app_template_global(webhook_form.EVENT_NAMES, "event_names")  # type: ignore[arg-type]  # a dict serves
 bp.add_app_template_global(paging.page_url, "page_url")
 bp.add_app_template_global(paging.live_url, "live_url")
 

@@ -26,7 +26,7 @@ def dashboard():
     return render_dashboard()
 
 
-def render_dashboard(name: str = "", errors: dict | None = None, http_status: int = 200):  # noqa: ANN201
+def render_dashboard(name: str = "", errors: dict | None = None, http_status: int = 200):
     """The dashboard; `name` and `errors` show a refused "Add a server" form again.
     `?state=` keeps the servers in that state (an unknown one is said beside the filter)."""
     session, wanted, state_error = db.session(), request.args.get("state", ""), None

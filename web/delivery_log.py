@@ -1,8 +1,10 @@
 """A webhook's delivery log: every attempt, kept current by the page's script."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, flash, redirect, url_for
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from patrol import db
@@ -37,7 +39,7 @@ def log(webhook_id: str):
 def _subjects(session: Session, account: Account, event_ids: list[str]) -> dict[str, dict]:
     """What each event was about: its server (linked while it is still the account's,
     by the name it had then otherwise) and how many issues it reported."""
-    rows = session.execute(
+    rows: Iterable[Row] = session.execute(
         select(Event.id, Event.payload, Server.id, Server.name)
         .outerjoin(Server, (Server.id == Event.server_id) & (Server.account_id == account.id))
         .where(Event.id.in_(event_ids))

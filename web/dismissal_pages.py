@@ -58,7 +58,7 @@ def dismiss(server_id: int, issue_id: int):
     return redirect(url_for("web.servers.server", server_id=server.id, _anchor="dismissed-title"))
 
 
-def _form(server: Server, issue: Issue, fields: dict, errors: dict, status: int = 200):  # noqa: ANN202
+def _form(server: Server, issue: Issue, fields: dict, errors: dict, status: int = 200):
     found = marks.for_advisories(db.session(), [issue.advisory]).get(issue.advisory_id, marks.NONE)
     return render_template("web/dismiss.html", server=server, issue=issue, fields=fields, errors=errors,
                            marks=found.as_dict()), status

@@ -15,39 +15,39 @@ CSRF_MESSAGE = (
 )
 
 
-def _page(status: int, title: str, message: str, **extra):  # noqa: ANN202 - a Flask answer
+def _page(status: int, title: str, message: str, **extra: object):
     return render_template("web/error.html", status=status, title=title, message=message, **extra), status
 
 
-def csrf_failed(_exc: CSRFError):  # noqa: ANN201
+def csrf_failed(_exc: CSRFError):
     return _page(400, "Please try again", CSRF_MESSAGE)
 
 
-def not_found(_exc: Exception):  # noqa: ANN201
+def not_found(_exc: Exception):
     return _page(404, "Not found", "There is nothing here, or it belongs to another account.")
 
 
-def too_many(exc: TooManyFailures):  # noqa: ANN201
+def too_many(exc: TooManyFailures):
     seconds = exc.retry_after_seconds()
     body, status = _page(429, "Too many attempts", exc.message, retry_in=seconds)
     return body, status, {"Retry-After": str(seconds)}
 
 
-def patrol_error(exc: PatrolError):  # noqa: ANN201
+def patrol_error(exc: PatrolError):
     return (*_page(exc.status, "That did not work", exc.message), exc.headers)
 
 
-def unavailable(exc: ServiceUnavailable):  # noqa: ANN201
+def unavailable(exc: ServiceUnavailable):
     """A bare page: the page template would ask the database who is signed in, and it is away."""
-    body = f"<!doctype html><title>Patrol is unavailable</title><h1>Patrol is unavailable</h1><p>{escape(exc.message)}</p>"
+    body = f"<!doctype html><title>Patrol is unavailable</title><h1>Patrol is unavailable</h1><p>{escape(exc.message)}</p>"  # noqa: E501
     return body, exc.status, {**exc.headers, "Content-Type": "text/html; charset=utf-8"}
 
 
-def http_error(exc: HTTPException):  # noqa: ANN201
+def http_error(exc: HTTPException):
     return _page(exc.code or 500, exc.name, exc.description or exc.name)
 
 
-def unexpected(_exc: Exception):  # noqa: ANN201
+def unexpected(_exc: Exception):
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     return _page(500, "Something went wrong", "Something went wrong on our side. Please try again.")
 

@@ -23,7 +23,7 @@ _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("
 
 
 def _clean(html: str, tags: set[str]) -> Markup:
-    return Markup(nh3.clean(html, tags=tags, attributes=ATTRIBUTES, url_schemes=SCHEMES,
+    return Markup(nh3.clean(html, tags=tags, attributes=ATTRIBUTES, url_schemes=SCHEMES,  # noqa: S704 - nh3 sanitised it
                             link_rel="noopener noreferrer nofollow", strip_comments=True))
 
 

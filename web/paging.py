@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from flask import request, url_for
 
@@ -40,7 +41,7 @@ def requested(param: str, total: int, size: int) -> Page:
 
 def page_url(param: str, number: int, anchor: str | None = None) -> str:
     """This page's address with `param` set to `number` (a template global for pager links)."""
-    args = {name: value for name, value in request.args.items() if name != PARTIAL}
+    args: dict[str, Any] = {name: value for name, value in request.args.items() if name != PARTIAL}
     args[param] = number
     return url_for(request.endpoint, **(request.view_args or {}), **args, _anchor=anchor)
 

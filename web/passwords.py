@@ -16,7 +16,7 @@ from patrol.models import Account
 from web import access, sessions, signin_limits
 
 bp = Blueprint("passwords", __name__)
-HAS_PASSWORD = ("This account already has a password. Sign in and change it from your account menu; "
+HAS_PASSWORD = ("This account already has a password. Sign in and change it from your account menu; "  # noqa: S105
                 "if it is forgotten, ask whoever runs this Patrol.")
 
 

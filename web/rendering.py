@@ -18,7 +18,7 @@ UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
 
 
 def live(template: str, region: str, state: Any, page_only: Callable[[], dict] | None = None,
-         page_status: int = 200, **context: Any):  # noqa: ANN201 - a Flask answer
+         page_status: int = 200, **context: Any):
     """The whole page, or only its live region when the page's script asks (`?partial=1`).
 
     `state` is the data the region shows; its digest (the region's
@@ -35,7 +35,7 @@ def live(template: str, region: str, state: Any, page_only: Callable[[], dict] |
     return page, page_status
 
 
-def _region(region: str, version: str, context: dict):  # noqa: ANN202 - a Flask answer
+def _region(region: str, version: str, context: dict):  # a Flask answer
     headers = {VERSION_HEADER: version, "ETag": f'"{version}"', "Cache-Control": "no-cache"}
     if request.if_none_match.contains(version):
         return "", 304, headers

@@ -24,7 +24,7 @@ from patrol.models import Account
 from web.config import Web
 from web.models import WebSession
 
-TOKEN_KEY = "sid"
+TOKEN_KEY = "sid"  # noqa: S105 - a cookie key, not a token
 # Accounts this browser has signed in to: kept across sign-out, so the sign-in
 # limits can tell the owner's browser from a stranger's (web.signin_limits).
 KNOWN_KEY = "known"

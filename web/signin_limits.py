@@ -108,7 +108,7 @@ def _addresses_failing(session: Session, by_email: ColumnElement[bool], moment: 
     return session.scalar(
         select(func.count(func.distinct(SignInFailure.address)))
         .where(by_email, SignInFailure.failed_at > moment - WINDOW)
-    )
+    ) or 0
 
 
 def record_failure(session: Session, email: str | None, address: str) -> None:

@@ -58,7 +58,7 @@ def edit(webhook_id: str):
     return redirect(url_for("web.settings.show", _anchor=f"webhook-{hook.id}"))
 
 
-def _edit_page(hook: Webhook, form: WebhookForm, status: int = 200):  # noqa: ANN202
+def _edit_page(hook: Webhook, form: WebhookForm, status: int = 200):
     return render_template("web/webhook_edit.html", hook=views.webhook(hook), form=form,
                            choices=event_choices()), status
 

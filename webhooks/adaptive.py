@@ -26,7 +26,8 @@ def next_limit(limit: int, result: Result, *, ceiling: int, fast: float = FAST) 
 
 
 def _trouble(result: Result) -> bool:
-    return result.error_kind in BACKING_OFF or (result.status is not None and (result.status >= 500 or result.status == 429))
+    status = result.status
+    return result.error_kind in BACKING_OFF or (status is not None and (status >= 500 or status == 429))
 
 
 class Limits:

@@ -211,14 +211,14 @@ def parse_url(url: str) -> WebhookUrl:
         raise InvalidWebhookUrl("must not contain a user name or password")
     if port == 0:
         raise InvalidWebhookUrl("must not use port 0")
-    return _webhook_url(parts, port)
+    return _webhook_url(parts, parts.hostname, port)
 
 
-def _webhook_url(parts: SplitResult, port: int | None) -> WebhookUrl:
+def _webhook_url(parts: SplitResult, hostname: str, port: int | None) -> WebhookUrl:
     scheme = parts.scheme.lower()
-    literal = parse_literal(parts.hostname)
+    literal = parse_literal(hostname)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return WebhookUrl(scheme, str(literal) if literal else _ascii_host(parts.hostname),
+    return WebhookUrl(scheme, str(literal) if literal else _ascii_host(hostname),
                       DEFAULT_PORTS[scheme] if port is None else port, target, literal)
 
 

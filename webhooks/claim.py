@@ -95,7 +95,7 @@ class _Room:
         return [w for w, kind in self.kinds.items() if self.taken[w] >= self.cap(w, kind)]
 
     def pick(self, rows: list[Row], limit: int) -> list[Row]:
-        chosen = []
+        chosen: list[Row] = []
         for row in rows:
             if len(chosen) < limit and self.taken[row.webhook_id] < self.cap(row.webhook_id, row.kind):
                 self.taken[row.webhook_id] += 1

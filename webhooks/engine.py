@@ -143,7 +143,7 @@ class Engine:
     async def _deliver(self, item: queue.Claimed) -> None:
         try:
             finished = await self._open().limited(self._attempt(item))
-        except Exception:  # noqa: BLE001 - the lease brings the delivery back
+        except Exception:  # the lease brings the delivery back
             log.exception("delivery %s crashed", item.delivery_id)
             finished = None
         with self._lock:
@@ -187,7 +187,7 @@ class Engine:
                 send = await asyncio.to_thread(self._sender_for, item)
             else:
                 send = self._sender_for(item)
-        except Exception as exc:  # noqa: BLE001 - a message we cannot build is our bug: log it
+        except Exception as exc:
             log.exception("cannot build delivery %s", item.delivery_id)
             result = Result(None, "", {}, 0, "invalid_payload", f"{type(exc).__name__}: {exc}")
             return result, outcomes.Decision(FAILED, note="Patrol could not build this message; not retried.")
@@ -242,11 +242,11 @@ class _Sending:
         self.slots: asyncio.Semaphore = self.thread.run(_on_loop(lambda: asyncio.Semaphore(concurrency)))
         self._futures: set[Future] = set()
 
-    async def limited(self, coroutine):  # noqa: ANN001, ANN201 - any awaitable, its result
+    async def limited(self, coroutine):  # noqa: ANN001, ANN202 - any awaitable, its result
         async with self.slots:
             return await coroutine
 
-    def run(self, coroutine):  # noqa: ANN001, ANN201
+    def run(self, coroutine):  # noqa: ANN001, ANN202
         return self.thread.run(coroutine)
 
     def submit_all(self, coroutines: list) -> None:

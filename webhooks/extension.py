@@ -12,7 +12,7 @@ from webhooks.engine import Engine
 
 
 def init_app(app: Flask) -> None:
-    import webhooks.channels.models  # noqa: F401 - registers the tables
+    import webhooks.channels.models  # registers the tables, with the next line
     import webhooks.models  # noqa: F401
 
     config.load(app, Webhooks)

@@ -35,7 +35,7 @@ def decide(
 ) -> Decision:
     """Success, a retry at a time, a final failure, or a dead webhook to disable."""
     if kind in (SLACK, SLACK_CHANNEL) and result.status is not None:
-        return _slack(_slack_answer(kind, result), result, attempt, schedule, moment, manual, rng)
+        return _slack(_slack_answer(kind, result, result.status), result, attempt, schedule, moment, manual, rng)
     verdict = retry.classify(result)
     if verdict == "success":
         return Decision(SUCCEEDED)
@@ -59,12 +59,12 @@ def _slack(answer: answers.SlackAnswer, result: Result, attempt, schedule, momen
     return replace(decision, hold_webhook_until=held)
 
 
-def _slack_answer(kind: str, result: Result) -> answers.SlackAnswer:
+def _slack_answer(kind: str, result: Result, status: int) -> answers.SlackAnswer:
     """An Incoming Webhook's plain answer, or the Web API's JSON one for a subscribed channel;
     a dead target's reason is the sentence the webhook is disabled with."""
     if kind == SLACK_CHANNEL:
         return channel_answers.classify(result)
-    answer = answers.classify(result.status, result.body, result.headers.get("Retry-After"))
+    answer = answers.classify(status, result.body, result.headers.get("Retry-After"))
     if answer.outcome == answers.Outcome.DEAD:
         return replace(answer, reason=f"Slack answered {result.status} {answer.reason}.")
     return answer

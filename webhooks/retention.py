@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from patrol.clock import now
-from patrol.db import Database
+from patrol.db import Database, rows_changed
 from patrol.models import Event
 
 
@@ -14,4 +14,4 @@ def purge(db: Database, days: int) -> int:
     """Delete events older than `days` (deliveries and attempts go with them)."""
     with db.session() as session:
         gone = session.execute(delete(Event).where(Event.created_at < now() - timedelta(days=days)))
-        return gone.rowcount
+        return rows_changed(gone)

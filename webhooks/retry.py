@@ -28,8 +28,11 @@ class Uniform(Protocol):
 class Outcome(Protocol):
     """What `classify` reads from a delivery attempt (`webhooks.results.Result`)."""
 
-    status: int | None
-    error_kind: str | None
+    @property
+    def status(self) -> int | None: ...
+
+    @property
+    def error_kind(self) -> str | None: ...
 
 
 def classify(result: Outcome) -> str:

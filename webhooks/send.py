@@ -43,7 +43,7 @@ class CheckedResolver(AbstractResolver):
     def __init__(self, policy: addresses.AddressPolicy, resolver: addresses.Resolver) -> None:
         self.policy, self.resolver = policy, resolver
 
-    async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[ResolveResult]:
+    async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[ResolveResult]:  # noqa: ARG002
         lookup = partial(self.policy.resolve, host, port, self.resolver)
         checked = await asyncio.get_running_loop().run_in_executor(None, lookup)
         return [_result(host, address, port) for address in checked]

@@ -35,7 +35,7 @@ def clean(fields: dict[str, Any], policy: addresses.AddressPolicy, *, creating: 
 
 def refuse_for_channel(cleaned: dict[str, Any]) -> None:
     """A Slack channel subscription keeps its channel: it is changed from Slack, not here."""
-    fixed = {name: "cannot be changed on a Slack channel subscription; use /patrol subscribe in Slack"
+    fixed: dict[str, str] = {name: "cannot be changed on a Slack channel subscription; use /patrol subscribe in Slack"
              for name in ("url", "kind", "format") if name in cleaned}
     if fixed:
         raise Invalid("The webhook settings are not valid.", fields=fixed)

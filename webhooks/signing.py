@@ -13,7 +13,7 @@ import hmac
 from collections.abc import Sequence
 from secrets import token_bytes
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a secret
 SECRET_BYTES = 32
 
 

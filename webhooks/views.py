@@ -1,6 +1,8 @@
 """Webhooks and deliveries as the API shows them."""
 from __future__ import annotations
 
+from typing import Any
+
 from patrol.clock import iso
 from webhooks import subscriptions
 from webhooks.models import PENDING, SLACK, Attempt, Delivery, Webhook
@@ -33,7 +35,7 @@ def webhook(hook: Webhook, *, secret: bool = False, last: Delivery | None = None
 
 
 def delivery(row: Delivery, *, identifier: str | None = None, with_log: bool = True) -> dict:
-    shaped = {
+    shaped: dict[str, Any] = {
         "id": row.id,
         "webhook_id": row.webhook_id,
         "event_id": row.event_id,

@@ -46,7 +46,7 @@ class Report:
 def import_records(
     db: Database,
     items: Iterable[tuple[str, object]],
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> Report:
     """Store (where, OSV JSON) pairs; commits every BATCH records."""
     report = Report()
@@ -63,7 +63,7 @@ def import_records(
     return report
 
 
-def _advance(progress: Callable[[int], None] | None, n: int) -> None:
+def _advance(progress: Callable[[int], object] | None, n: int) -> None:
     if progress is not None:
         progress(n)
 

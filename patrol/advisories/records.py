@@ -46,7 +46,7 @@ def parse(data: object) -> Record:
     if data is None:
         raise InvalidRecord("not valid JSON")
     osv_id = data.get("id") if isinstance(data, dict) else None
-    if not isinstance(osv_id, str) or not 0 < len(osv_id) <= MAX_ID:
+    if not isinstance(data, dict) or not isinstance(osv_id, str) or not 0 < len(osv_id) <= MAX_ID:
         raise InvalidRecord(f"an OSV record needs an id of 1 to {MAX_ID} characters")
     if not _storable(data):
         raise InvalidRecord("it holds a NUL or an unpaired surrogate, which no database stores")

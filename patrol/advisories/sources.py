@@ -20,7 +20,7 @@ def read(paths: list[str | Path]) -> Iterator[tuple[str, object]]:
         elif path.suffix == ".zip":
             yield from _zip(path)
         elif path.is_file():
-            yield str(path), parse_json(path.read_bytes(), str(path))
+            yield str(path), parse_json(path.read_bytes())
         else:
             raise SourceError(f"{path}: no such file or folder")
 
@@ -41,7 +41,7 @@ def count(paths: list[str | Path]) -> int:
 
 def _folder(path: Path) -> Iterator[tuple[str, object]]:
     for file in sorted(path.rglob("*.json")):
-        yield str(file), parse_json(file.read_bytes(), str(file))
+        yield str(file), parse_json(file.read_bytes())
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
@@ -55,7 +55,7 @@ def _zip(path: Path) -> Iterator[tuple[str, object]]:
     with _open_zip(path) as archive:
         for name in archive.namelist():
             if name.endswith(".json"):
-                yield f"{path}:{name}", parse_json(_member(archive, name), f"{path}:{name}")
+                yield f"{path}:{name}", parse_json(_member(archive, name))
 
 
 def _member(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -66,7 +66,7 @@ def _member(archive: zipfile.ZipFile, name: str) -> bytes:
         return b""
 
 
-def parse_json(raw: bytes, where: str) -> object:
+def parse_json(raw: bytes) -> object:
     """Parsed JSON, or None for a file that is not JSON (reported, not fatal)."""
     try:
         return json.loads(raw)

@@ -123,7 +123,7 @@ def _pull(db: Database, settings: SyncSettings, ecosystem: str, claimed: FeedSta
     """The sync's outcome, and what the feed row holds after it."""
     pull = _Pull(db, settings, Fetcher(settings.timeout), ecosystem, claimed)
     try:
-        return _full(pull) if claimed.watermark is None else _incremental(pull)
+        return _full(pull) if claimed.watermark is None else _incremental(pull, claimed.watermark)
     finally:
         pull.fetcher.close()
 
@@ -131,11 +131,12 @@ def _pull(db: Database, settings: SyncSettings, ecosystem: str, claimed: FeedSta
 def _full(pull: _Pull) -> tuple[Outcome, dict]:
     url, validators = pull.url("all.zip"), pull.validators()
     with tempfile.TemporaryDirectory(prefix="patrol-osv-") as folder:
-        fetched = pull.fetcher.file(url, Path(folder) / "all.zip", validators.get(url))
+        archive = Path(folder) / "all.zip"
+        fetched = pull.fetcher.file(url, archive, validators.get(url))
         if fetched is None:
             return Outcome(pull.ecosystem, "unchanged"), {}
-        _check_zip(url, fetched.path)
-        report = importer.import_records(pull.db, sources.read([fetched.path]))
+        _check_zip(url, archive)
+        report = importer.import_records(pull.db, sources.read([archive]))
     validators[url] = fetched.validators
     watermark = max(filter(None, (report.latest, pull.claimed.watermark)), default=None)
     return Outcome(pull.ecosystem, "full", report), {"validators": validators, "watermark": watermark}
@@ -152,17 +153,17 @@ def _check_zip(url: str, path: Path) -> None:
         raise SyncError(f"{url}: damaged member {damaged}")
 
 
-def _incremental(pull: _Pull) -> tuple[Outcome, dict]:
+def _incremental(pull: _Pull, since: datetime) -> tuple[Outcome, dict]:
     url, validators = pull.url("modified_id.csv"), pull.validators()
     fetched = pull.fetcher.bytes(url, validators.get(url))
     if fetched is None:
         return Outcome(pull.ecosystem, "unchanged"), {}
-    newer = newer_than(fetched.body, pull.claimed.watermark, url)
+    newer = newer_than(fetched.body, since, url)
     if len(newer) > pull.settings.full_above:
         return _full(pull)
     report = importer.import_records(pull.db, [_record(pull, osv_id) for _, osv_id in newer])
     validators[url] = fetched.validators
-    watermark = max([pull.claimed.watermark, *(moment for moment, _ in newer)])
+    watermark = max([since, *(moment for moment, _ in newer)])
     mode = "incremental" if newer else "unchanged"
     return Outcome(pull.ecosystem, mode, report), {"validators": validators, "watermark": watermark}
 
@@ -187,7 +188,7 @@ def _record(pull: _Pull, osv_id: str) -> tuple[str, object]:
     """One record as (where, parsed JSON); a record gone from the bucket reads as invalid."""
     url = pull.url(f"{osv_id}.json")
     fetched = pull.fetcher.bytes(url, missing_ok=True)
-    return url, sources.parse_json(fetched.body if fetched else b"", url)
+    return url, sources.parse_json(fetched.body if fetched else b"")
 
 
 def _count(db: Database, ecosystem: str) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from patrol.errors import Invalid, PatrolError
 
@@ -82,12 +82,12 @@ def _http_error(exc: HTTPException):
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         message = f"The request body is larger than the limit of {limit} bytes."
     response = jsonify(error_body(code, message))
-    if exc.code == 405 and exc.valid_methods:
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response, exc.code or 500
 
 
-def _unexpected(exc: Exception):
+def _unexpected(_exc: Exception):
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     return jsonify(error_body("internal_error", "Something went wrong on our side.")), 500
 

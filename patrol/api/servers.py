@@ -1,6 +1,8 @@
 """Servers, their scans, issues and upgrade groups."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, current_app, request
 from sqlalchemy import func, select
 
@@ -94,10 +96,10 @@ def scans(server_id: int):
     server, (page, per_page) = callers_server(server_id), page_args()
     query = select(Scan).where(Scan.server_id == server.id).order_by(Scan.id.desc())
     session = db.session()
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     offset = (page - 1) * per_page
     # A page past the end is empty: no need to ask the database.
-    rows = session.scalars(query.offset(offset).limit(per_page)) if offset < total else []
+    rows: Iterable[Scan] = session.scalars(query.offset(offset).limit(per_page)) if offset < total else []
     return ok([serialize.scan(row) for row in rows], meta=page_meta(page, per_page, total))
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Literal
 
 import click
 from flask import current_app
@@ -74,13 +75,13 @@ def _print_credential(issued: credentials.IssuedCredential) -> None:
     click.echo("Keep the secret now: Patrol stores only its hash and cannot show it again.")
 
 
-class _errors:
+class _errors:  # noqa: N801 - used as `with _errors():`
     """Turn Patrol's errors into a clean message and exit code 1."""
 
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, exc, tb) -> bool:  # noqa: ANN001
+    def __exit__(self, kind, exc, tb) -> Literal[False]:  # noqa: ANN001
         if isinstance(exc, PatrolError):
             raise click.ClickException(exc.message)
         return False

@@ -1,6 +1,7 @@
 """`patrol push`: the collector a user runs on a monitored server."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -102,6 +103,8 @@ def push(server: str, bucket: str, scan: bool, format_name: str | None, sboms: t
 
 def _print_findings(client: pushclient.Client, server: str, result: pushclient.PushResult,
                     findings: Findings) -> None:
+    if result.scan_id is None:
+        raise pushclient.PushError("the push started no scan to wait for")
     scan = pushclient.wait_for_scan(client, result.server_id, result.scan_id, findings.timeout)
     issues = pushclient.open_issues(client, result.server_id)
     shapes = {"table": lambda: output.table(server, issues), "json": lambda: output.as_json(server, scan, issues),
@@ -135,7 +138,8 @@ def _collect(paths: tuple[str, ...], format_name: str | None, sboms: tuple[str, 
     release = reading.read_text(Path(os_release_path)) if os_release_path else host.default_os_release()
     inputs = [(path, collectors.collect(path, os_release=release, format=format_name)) for path in paths]
     inputs += [(path, _sbom(path)) for path in sboms]
-    readers = (("dpkg-query", host.dpkg_packages), ("apk", host.apk_packages), ("rpm -qa", host.rpm_packages))
+    readers: tuple[tuple[str, Callable[[str], collectors.Collected]], ...] = (
+        ("dpkg-query", host.dpkg_packages), ("apk", host.apk_packages), ("rpm -qa", host.rpm_packages))
     inputs += [(label, reader(release)) for (label, reader), wanted in zip(readers, host_lists) if wanted]
     return inputs
 

@@ -31,6 +31,8 @@ def scan(server: str) -> None:
     jobs.run(db, scan_id)
     with db.session() as session:
         done = session.get(Scan, scan_id)
+        if done is None:
+            raise click.ClickException(f"scan {scan_id} is gone: was {row.name} removed meanwhile?")
         click.echo(
             f"Scan {done.id} of {row.name}: {done.status}; {done.issue_count} open issues, "
             f"{done.new_issue_count} new, {done.resolved_issue_count} resolved."

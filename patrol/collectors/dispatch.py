@@ -22,7 +22,7 @@ class Collected:
     skipped: Skips
 
 
-def collect(path: str | Path, *, os_release: str = "", format: str | None = None) -> Collected:
+def collect(path: str | Path, *, os_release: str = "", format: str | None = None) -> Collected:  # noqa: A002 - the format's name, as callers pass it
     """Read one file, located at its absolute path.
 
     `format` names the format outright; otherwise the file name decides, and
@@ -36,7 +36,7 @@ def collect(path: str | Path, *, os_release: str = "", format: str | None = None
     return read(text, str(path.absolute()), chosen.name, os_release=os_release)
 
 
-def read(text: str, location: str, format: str, *, os_release: str = "") -> Collected:
+def read(text: str, location: str, format: str, *, os_release: str = "") -> Collected:  # noqa: A002 - the format's name, as callers pass it
     """Read text already in hand (an SBOM request body, a command's output) as `format`."""
     source = Source(text, location, os_release)
     items = _named(format).read(source)
@@ -51,7 +51,7 @@ def parser_for(file_name: str) -> Parser:
     return lambda text, location: read(text, location, chosen.name).items
 
 
-def _named(format: str) -> Format:
+def _named(format: str) -> Format:  # noqa: A002 - the format's name, as callers pass it
     if format not in BY_NAME:
         raise UnsupportedFile(f"{format}: not a format Patrol reads (formats: {', '.join(NAMES)})")
     return BY_NAME[format]

@@ -29,7 +29,7 @@ def parse_mod(text: str, location: str, skipped: Skips | None = None) -> list[It
     return unique(_module_items(required, replaced, location, skipped))
 
 
-def parse_sum(text: str, location: str, skipped: Skips | None = None) -> list[Item]:
+def parse_sum(text: str, location: str, skipped: Skips | None = None) -> list[Item]:  # noqa: ARG001 - the parsers' signature
     """Items for the modules whose code go.sum holds a hash of.
 
     Lines ending in `/go.mod` only record a module's requirements, read

@@ -39,7 +39,7 @@ def parse(text: str, location: str, skipped: Skips | None = None) -> list[Item]:
 def _name_and_version(key: str) -> tuple[str, str]:
     """("@s/a", "1.0.0") of "/@s/a/1.0.0_peer", "/@s/a@1.0.0(peer)" or "@s/a@1.0.0"."""
     found = _V5.match(key) or _V6.match(key)
-    return found.groups() if found else (key, "")
+    return (found[1], found[2]) if found else (key, "")
 
 
 def _is_local(entry: object) -> bool:

@@ -29,7 +29,7 @@ SQLITE_FILE = "patrol-demo.sqlite3"  # in the instance folder, beside (never in)
 LOOPBACK = ["127.0.0.0/8", "::1/128"]  # so a newcomer can point a webhook at a local receiver
 LABEL = "demo"  # on the demo's credential; a rerun replaces it
 EMAIL = "demo@patrol.example"
-PASSWORD = "patrol-demo"
+PASSWORD = "patrol-demo"  # noqa: S105 - the demo's published password
 SERVER = "web1.example.com"
 # Bucket key → (demo file, where the file would live on the server).
 LOCKFILES = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 import requests
 
@@ -72,7 +72,7 @@ class Fetcher:
             raise FetchError(f"{url}: HTTP {answer.status_code}")
         return answer
 
-    def _copy(self, url: str, answer: requests.Response, out: BinaryIO) -> None:
+    def _copy(self, url: str, answer: requests.Response, out: _Sink) -> None:
         started, size = time.monotonic(), 0
         with answer:
             try:
@@ -83,6 +83,10 @@ class Fetcher:
                         raise FetchError(f"{url}: still downloading after {self.deadline:g} s")
             except requests.RequestException as exc:
                 raise FetchError(f"{url}: broken download after {size} bytes ({_why(exc)})") from exc
+
+
+class _Sink(Protocol):
+    def write(self, chunk: bytes, /) -> object: ...
 
 
 class _ListWriter:

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from patrol.clock import now
-from patrol.db import Database
+from patrol.db import Database, rows_changed
 from patrol.models import FeedState
 
 LEASE = timedelta(minutes=30)  # a process that died mid-sync frees the feed after this
@@ -34,7 +34,7 @@ def claim(db: Database, name: str, force: bool = False) -> FeedState | None:
             .values(lease_until=moment + LEASE, last_attempt_at=moment)
             .execution_options(synchronize_session=False)
         )
-        return session.get(FeedState, name) if moved.rowcount == 1 else None
+        return session.get(FeedState, name) if rows_changed(moved) == 1 else None
 
 
 def succeeded(db: Database, name: str, interval: int, **held: object) -> None:
@@ -50,6 +50,8 @@ def failed(db: Database, name: str, interval: int, error: str) -> float:
     """Release the feed after a failure; returns the seconds until the next try."""
     with db.session() as session:
         state = session.get(FeedState, name)
+        if state is None:  # claim() made the row; without it there is nothing to release
+            return backoff(1, interval)
         state.failures += 1
         delay = backoff(state.failures, interval)
         state.last_error, state.lease_until = error[:1000], None

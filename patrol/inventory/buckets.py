@@ -27,7 +27,7 @@ def parse_expire(value: object) -> int | None:
     if value in (None, "", 0, "0"):
         return None
     try:
-        seconds = int(value)  # type: ignore[arg-type]
+        seconds = int(value)  # type: ignore[call-overload]  # int() says what it cannot read
     except (TypeError, ValueError) as exc:
         raise Invalid("expire must be a number of seconds.", fields={"expire": "seconds"}) from exc
     if not 0 < seconds <= MAX_EXPIRE:
@@ -88,9 +88,10 @@ def _insert(session: Session, server: Server, key: str, moment: datetime) -> Buc
         with session.begin_nested():
             session.add(bucket)
     except IntegrityError:
-        bucket = _find(session, server, key, lock=True)
-        if bucket is None:
+        found = _find(session, server, key, lock=True)
+        if found is None:
             raise
+        return found
     return bucket
 
 

@@ -26,7 +26,7 @@ _frozen_at = 0
 def freeze_when_grown(compiled: int) -> bool:
     """Collect and freeze when `compiled` (entries compiled so far) grew by GROWTH
     since the last freeze; True when it froze."""
-    global _frozen_at
+    global _frozen_at  # noqa: PLW0603 - one mark for the whole process, guarded by _lock
     with _lock:
         if compiled - _frozen_at < GROWTH:
             return False

@@ -87,7 +87,7 @@ def run(db: Database, scan_id: int) -> None:
     try:
         with db.session() as session:
             ran = _finish(session, scan_id)
-    except Exception as exc:  # noqa: BLE001 - any failure must end the scan visibly
+    except Exception as exc:  # any failure must end the scan visibly
         if is_unavailable(exc):
             raise ScanOrphaned(scan_id) from exc
         log.exception("scan %s failed", scan_id)
@@ -116,10 +116,10 @@ def release(db: Database, scan_ids: set[int]) -> None:
 
 def _finish(session: Session, scan_id: int) -> bool:
     """Scan and commit; False when the scan was no longer running (nothing done)."""
-    scan = session.get(Scan, scan_id, with_for_update=True)
-    if scan is None or scan.status != ScanStatus.RUNNING:
+    running = _running(session, scan_id, lock=True)
+    if running is None:
         return False
-    server = session.get(Server, scan.server_id)
+    scan, server = running
     findings = matcher.find(session, live_items(session, server.id))
     new, resolved, rows = issue_diff.apply(session, scan, findings)
     covered = dismissals.active_for(session, server.account_id, rows)
@@ -136,6 +136,15 @@ def _finish(session: Session, scan_id: int) -> bool:
         )
     events.record(session, server.account_id, events.SCAN_FINISHED, server=server, scan=scan, counts=counts)
     return True
+
+
+def _running(session: Session, scan_id: int, lock: bool) -> tuple[Scan, Server] | None:
+    """The scan and its server while the scan runs; None once it ended or went with its server."""
+    scan = session.get(Scan, scan_id, with_for_update=lock)
+    if scan is None or scan.status != ScanStatus.RUNNING:
+        return None
+    server = session.get(Server, scan.server_id)
+    return None if server is None else (scan, server)
 
 
 def _open_issues(session: Session, server: Server) -> tuple[list, dict]:
@@ -165,11 +174,11 @@ def _counts(rows: list, covered: dict, server_id: int) -> tuple[dict[str, int], 
 
 
 def _fail(session: Session, scan_id: int, reason: str) -> None:
-    scan = session.get(Scan, scan_id)
-    if scan is None or scan.status != ScanStatus.RUNNING:
+    running = _running(session, scan_id, lock=False)
+    if running is None:
         return
+    scan, server = running
     scan.status, scan.finished_at, scan.lease_until, scan.error = ScanStatus.FAILED, now(), None, reason
-    server = session.get(Server, scan.server_id)
     still_open, dismissed = _counts(*_open_issues(session, server), server.id)  # a failed scan changes no issue
     counts = {"issues": sum(still_open.values()), "new": 0, "returned": 0, "resolved": 0, "dismissed": dismissed,
               "by_severity": still_open}

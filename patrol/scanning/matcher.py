@@ -157,7 +157,7 @@ def _preference(finding: Finding) -> tuple:
 def probe_of(item: Item) -> _Probe | None:
     """What `item` is looked up and compared as; None without an ecosystem or a version."""
     key = ecosystems.advisory_key(item.name, item.ecosystem, item.source_name)
-    if key is None:
+    if key is None or item.ecosystem is None:
         return None
     base, _, release = item.ecosystem.partition(":")
     version = item.version

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from patrol import background, config, wakeups
 from patrol.clock import now
-from patrol.db import Database, get_db
+from patrol.db import Database, get_db, rows_changed
 from patrol.errors import AlreadyScanning
 from patrol.models import Server
 from patrol.scanning import jobs
@@ -72,7 +72,7 @@ def schedule_due(db: Database, interval: int) -> int:
                 .values(next_scan_at=moment + timedelta(seconds=interval))
                 .execution_options(synchronize_session=False)
             )
-            if moved.rowcount == 1 and _start_quietly(session, server):
+            if rows_changed(moved) == 1 and _start_quietly(session, server):
                 started += 1
     return started
 

@@ -18,7 +18,7 @@ MAX_ACTOR = 254
 def parse(fields: dict[str, Any], actor: str) -> Decision:
     """Validate a dismissal's fields; Invalid names every bad one."""
     problems: dict[str, str] = {}
-    reason = fields.get("reason")
+    reason = fields.get("reason", "")
     if reason not in REASONS:
         problems["reason"] = f"one of {', '.join(REASONS)}"
     comment = fields.get("comment")

@@ -3,13 +3,15 @@ every server of the account; restoring them; and which open issues a
 dismissal covers now (unexpired, and the advisory's ranges unchanged)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, false, or_, select, update
+from sqlalchemy import Row, delete, false, or_, select, update
 from sqlalchemy.orm import Session
 
 from patrol.clock import now
+from patrol.db import rows_changed
 from patrol.errors import NotFound
 from patrol.models import Account, Advisory, Dismissal, DismissalAudit, Issue, Server
 from patrol.scanning.bound_lists import BoundList
@@ -75,7 +77,7 @@ def restore(session: Session, account: Account, target: Target, actor: str) -> N
     _silence(session, account, target, False)
 
 
-def active_for(session: Session, account_id: int, issues: list[Issue]) -> dict[int, Dismissal]:
+def active_for(session: Session, account_id: int, issues: Sequence[Issue | Row]) -> dict[int, Dismissal]:
     """The dismissal that covers each issue, by issue id (the narrowest wins)."""
     advisory_ids = {issue.advisory_id for issue in issues}
     if not advisory_ids:
@@ -107,7 +109,7 @@ def covered(session: Session, account_id: int, server_id: int):  # noqa: ANN201 
     return or_(Issue.id.in_(issue_ids), Issue.advisory_id.in_(advisory_ids)) if rows else false()
 
 
-def _covering(rows: list[Dismissal], issue: Issue) -> Dismissal | None:
+def _covering(rows: list[Dismissal], issue: Issue | Row) -> Dismissal | None:
     fits = [row for row in rows if row.advisory_id == issue.advisory_id and (
         row.issue_id == issue.id or (row.scope == "server" and row.server_id == issue.server_id)
         or row.scope == "account")]
@@ -128,7 +130,7 @@ def _is(column, value: int | None):  # noqa: ANN001, ANN202 - a SQL condition
 def _drop(session: Session, account: Account, target: Target) -> bool:
     gone = session.execute(delete(Dismissal).where(*_where(account, target)).execution_options(
         synchronize_session=False))
-    return gone.rowcount > 0
+    return rows_changed(gone) > 0
 
 
 def _silence(session: Session, account: Account, target: Target, silenced: bool) -> None:

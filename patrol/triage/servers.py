@@ -97,5 +97,11 @@ def _advisories_as_of(session: Session, ids: list[int]) -> dict[int, datetime | 
               for row in session.scalars(select(FeedState).where(FeedState.name.startswith(OSV_FEED_PREFIX)))}
     ecosystems: dict[int, list[datetime | None]] = defaultdict(list)
     for server_id, ecosystem in used:
-        ecosystems[server_id].append(synced.get(ecosystem))
-    return {server_id: None if None in moments else min(moments) for server_id, moments in ecosystems.items()}
+        ecosystems[server_id].append(synced.get(ecosystem) if ecosystem else None)
+    return {server_id: _oldest(moments) for server_id, moments in ecosystems.items()}
+
+
+def _oldest(moments: list[datetime | None]) -> datetime | None:
+    """The earliest sync; None when any ecosystem was never synced."""
+    known = [moment for moment in moments if moment is not None]
+    return min(known) if len(known) == len(moments) else None

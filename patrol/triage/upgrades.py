@@ -88,7 +88,7 @@ def _group(session: Session, issues: list[Row], item) -> Upgrade:  # noqa: ANN00
     if probe is not None and upgrade.fixed:
         upgrade.to = _smallest_fix(session, probe, {issue.advisory_id for issue in upgrade.fixed})
     elif upgrade.fixed:  # the package is no longer installed as scanned: the highest single fix
-        upgrade.to = _highest(first.ecosystem, [issue.fixed_in for issue in upgrade.fixed])
+        upgrade.to = _highest(first.ecosystem, [issue.fixed_in for issue in upgrade.fixed if issue.fixed_in])
     return upgrade
 
 

@@ -39,7 +39,7 @@ def app_config(app_config: dict) -> dict:
 
 
 @pytest.fixture
-def site(app, live_server) -> Iterator[str]:  # noqa: ANN001, F811 - live_server is the fixture
+def site(app, live_server) -> Iterator[str]:  # live_server is the fixture
     """The app's address, with scans and deliveries running behind it."""
     with loopback_only():
         background.get(app).start()
@@ -47,7 +47,7 @@ def site(app, live_server) -> Iterator[str]:  # noqa: ANN001, F811 - live_server
 
 
 @pytest.fixture
-def page(browser, site: str) -> Iterator:  # noqa: ANN001
+def page(browser, site: str) -> Iterator:
     context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 900})
     opened = context.new_page()
     opened.set_default_timeout(15_000)

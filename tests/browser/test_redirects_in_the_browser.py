@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.extensions("web")]
 TRICKS = ["/%09/evil.example", "/%0a/evil.example", "/%5Cevil.example", "//evil.example"]
 
 
-def on_this_site(page, site: str) -> None:  # noqa: ANN001
+def on_this_site(page, site: str) -> None:
     assert urlsplit(page.url).netloc == urlsplit(site).netloc, page.url
     expect(page.get_by_role("heading", name="Servers", exact=True)).to_be_visible()
 

@@ -9,7 +9,7 @@ from tests.support.web_pages import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.extensions("web")]
 
 
-def sign_in(page, email):  # noqa: ANN001, ANN201
+def sign_in(page, email):
     page.goto("/signin")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.extensions("web")]
 UTC_TIME = re.compile(r"\d{4}-\d\d-\d\d ([01]\d|2[0-3]):[0-5]\d UTC")
 
 
-def push(client, me, server_id):  # noqa: ANN001, ANN201
+def push(client, me, server_id):
     for bucket, items in (("os", WHEEZY), ("composer", demo.lockfile_items("composer"))):
         pushed = client.post(f"/api/servers/{server_id}/software_bucket/{bucket}", auth=me.auth, json={"software": items})
         assert pushed.status_code == 200, pushed.json

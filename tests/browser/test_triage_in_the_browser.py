@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 MINIMIST = re.compile(r"GHSA-\S+.*minimist", re.S)
 
 
-def scanned_shop(client, db, me, make_server) -> int:  # noqa: ANN001
+def scanned_shop(client, db, me, make_server) -> int:
     """A server with the demo lock files, scanned by the app's own workers."""
     server_id = make_server(me, "shop.example.com")
     for key in demo.LOCKFILES:
@@ -34,7 +34,7 @@ def scanned_shop(client, db, me, make_server) -> int:  # noqa: ANN001
     return server_id
 
 
-def stale_server(client, db, me, make_server) -> None:  # noqa: ANN001
+def stale_server(client, db, me, make_server) -> None:
     server_id = make_server(me, "old.example.com")
     client.post(f"/api/servers/{server_id}/software_bucket/app", auth=me.auth,
                 json={"software": [{"n": "left-pad", "v": "1.3.0", "e": "npm"}]})

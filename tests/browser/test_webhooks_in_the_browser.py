@@ -20,7 +20,7 @@ def app_config(app_config):
     return app_config
 
 
-def register(page, email="newcomer@example.com"):  # noqa: ANN001, ANN201
+def register(page, email="newcomer@example.com"):
     """Register, then sign in (registering never signs in: it must not tell who has an account)."""
     page.goto("/register")
     page.get_by_label("Email").fill(email)
@@ -33,7 +33,7 @@ def register(page, email="newcomer@example.com"):  # noqa: ANN001, ANN201
     expect(page.get_by_role("heading", name="Servers", exact=True)).to_be_visible()
 
 
-def add_webhook(page, url):  # noqa: ANN001, ANN201
+def add_webhook(page, url):
     """Add a webhook on the API page; its signing secret as shown once (Slack webhooks have none)."""
     page.goto("/api-settings")
     page.get_by_label("URL", exact=True).fill(url)

@@ -27,7 +27,7 @@ def _row_counts(db) -> dict[str, int]:
         return {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
 
 
-def _fill(app, db, client, caller, team_id: str, receiver) -> None:  # noqa: ANN001
+def _fill(app, db, client, caller, team_id: str, receiver) -> None:
     """Give `caller` a row in every table an account can own rows in."""
     with db.session() as session:
         account = session.get(Account, caller.account_id)
@@ -49,7 +49,7 @@ def _fill(app, db, client, caller, team_id: str, receiver) -> None:  # noqa: ANN
 
 
 @pytest.fixture
-def two_accounts(app, db, client, make_account, receivers):  # noqa: F811 - the fixture above
+def two_accounts(app, db, client, make_account, receivers):  # the fixture above
     demo.import_advisories(db)
     receiver = receivers()
     keeper = make_account("keeper@example.com")

@@ -17,7 +17,7 @@ KEY = re.compile(r"API key:\s+([0-9a-f]{32})\n")
 SECRET = re.compile(r"API secret:\s+([0-9a-f]{64})\n")
 
 
-def _invoke(runner, *args: str, input: str | None = None, exit_code: int = 0):
+def _invoke(runner, *args: str, input: str | None = None, exit_code: int = 0):  # noqa: A002 - as click names it
     result = runner.invoke(args=list(args), input=input)
     assert result.exit_code == exit_code, result.output
     if exit_code == 0:

@@ -83,7 +83,7 @@ def test_an_advisory_dismissed_on_a_server_covers_its_new_issues_without_an_aler
     assert [i["advisory"]["id"] for i in shop.issues(dismissed="true")] == [LODASH_OLD]
 
 
-def test_an_account_wide_dismissal_covers_every_server(client, db, make_account, demo_data):  # noqa: F811
+def test_an_account_wide_dismissal_covers_every_server(client, db, make_account, demo_data):
     owner = make_account()
     first = make_demo_server(client, db, owner, "a.example.com")
     first.send("POST", f"/advisories/{LODASH_OLD}/dismissal", 201, reason="false_positive")

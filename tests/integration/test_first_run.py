@@ -16,7 +16,7 @@ from patrol.cli import main
 from tests.support.serving import PATROL, demo_facts, serving
 
 
-def _patrol(*args: str, env: dict[str, str], cwd) -> subprocess.CompletedProcess:  # noqa: ANN001
+def _patrol(*args: str, env: dict[str, str], cwd) -> subprocess.CompletedProcess:
     return subprocess.run([PATROL, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
@@ -99,7 +99,7 @@ def test_push_to_a_patrol_url_without_api_suggests_it(tmp_path):
     assert "PATROL_URL=http://127.0.0.1:9" in line and "try PATROL_URL=http://127.0.0.1:9/api" in line
 
 
-def _count(database, table: str) -> int:  # noqa: ANN001 - a SQLite file
+def _count(database, table: str) -> int:  # a SQLite file
     engine = create_engine(f"sqlite:///{database}")
     with engine.connect() as connection:
         found = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()

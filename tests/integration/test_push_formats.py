@@ -24,7 +24,7 @@ UBUNTU_18 = OWN / "os-release-ubuntu-18.04"
 
 
 @pytest.fixture
-def patrol(live_server, make_account, make_server):  # noqa: F811 - the fixture above
+def patrol(live_server, make_account, make_server):  # the fixture above
     owner = make_account()
     server_id = make_server(owner, "web1.example.com")
     env = {**os.environ, "PATROL_URL": live_server.base_url + "/api", "PATROL_KEY": owner.key,

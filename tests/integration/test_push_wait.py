@@ -21,7 +21,7 @@ NPM_LOCK = str(demo.DATA / "package-lock.json")  # minimist (critical), lodash (
 
 
 @pytest.fixture
-def patrol(app, live_server, make_account, demo_data):  # noqa: F811 - fixtures above
+def patrol(app, live_server, make_account, demo_data):  # fixtures above
     background.get(app).start()  # scan workers, as `patrol serve` runs them
     owner = make_account()
     env = {**os.environ, "PATROL_URL": live_server.base_url + "/api", "PATROL_KEY": owner.key,

@@ -240,10 +240,9 @@ def test_a_scan_start_and_its_event_commit_or_vanish_together(shop):
     class Abandon(Exception):
         pass
 
-    with pytest.raises(Abandon):
-        with shop.db.session() as session:
-            jobs.start(session, session.get(Server, shop.server_id), "manual")
-            raise Abandon
+    with pytest.raises(Abandon), shop.db.session() as session:
+        jobs.start(session, session.get(Server, shop.server_id), "manual")
+        raise Abandon
     with shop.db.session() as session:
         assert session.scalar(select(func.count()).select_from(Scan)) == 0
         assert session.scalar(select(func.count()).select_from(Event)) == 0

@@ -36,7 +36,7 @@ def _wait_for_scan(api: str, auth: tuple[str, str], server_id: int) -> dict:
 
 
 def test_demo_serves_issues_and_push_adds_exactly_one(demo_server, tmp_path):
-    process, output = demo_server
+    _process, output = demo_server
     url, key, secret, server_id = demo_facts(output)
     api, auth = url + "/api", (key, secret)
 

@@ -32,7 +32,7 @@ def _age(db, server_id: int, days: int) -> None:
 SAFE = [{"n": "left-pad", "v": "1.3.0", "e": "npm"}]
 
 
-def test_a_server_without_software_is_empty_not_ok(client, db, make_account, make_server, demo_data):  # noqa: F811
+def test_a_server_without_software_is_empty_not_ok(client, db, make_account, make_server, demo_data):
     owner = make_account()
     server_id = make_server(owner)
     shown = _server(client, owner, server_id)
@@ -43,7 +43,7 @@ def test_a_server_without_software_is_empty_not_ok(client, db, make_account, mak
     assert _server(client, owner, server_id)["state"] == "empty"  # scanned, but nothing to scan
 
 
-def test_pushed_but_not_scanned_then_ok(client, db, make_account, make_server, demo_data):  # noqa: F811
+def test_pushed_but_not_scanned_then_ok(client, db, make_account, make_server, demo_data):
     owner = make_account()
     server_id = make_server(owner)
     _push(client, owner, server_id, SAFE)
@@ -54,7 +54,7 @@ def test_pushed_but_not_scanned_then_ok(client, db, make_account, make_server, d
     assert (shown["state"], shown["issue_count"]) == ("ok", 0)
 
 
-def test_a_push_older_than_stale_after_is_stale(app, client, db, make_account, make_server, demo_data):  # noqa: F811
+def test_a_push_older_than_stale_after_is_stale(app, client, db, make_account, make_server, demo_data):
     owner = make_account()
     server = make_demo_server(client, db, owner)
     assert _server(client, owner, server.server_id)["state"] == "vulnerable"
@@ -65,7 +65,7 @@ def test_a_push_older_than_stale_after_is_stale(app, client, db, make_account, m
 
 
 def test_the_list_is_riskiest_first_and_filters_by_state(
-    client, db, make_account, make_server, demo_data,  # noqa: F811
+    client, db, make_account, make_server, demo_data,
 ):
     owner = make_account()
     quiet = make_server(owner, "a-empty.example.com")
@@ -90,7 +90,7 @@ def test_a_bad_state_or_sort_is_422(client, make_account, query):
 
 
 def test_advisories_as_of_is_the_oldest_sync_of_the_servers_ecosystems(
-    client, db, make_account, demo_data,  # noqa: F811
+    client, db, make_account, demo_data,
 ):
     owner = make_account()
     server = make_demo_server(client, db, owner)  # Packagist, npm and PyPI

@@ -19,7 +19,7 @@ def client(slack_api):
     return WebClient(token=BOT.bot_token, base_url=slack_api.base_url)
 
 
-def error_of(call) -> str:  # noqa: ANN001
+def error_of(call) -> str:
     with pytest.raises(SlackApiError) as raised:
         call()
     return raised.value.response["error"]

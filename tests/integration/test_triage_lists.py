@@ -88,7 +88,7 @@ def test_upgrade_groups_name_the_smallest_version_that_fixes_everything(shop):
     assert lodash["by_severity"] == {"high": 2} and len(lodash["issues"]) == 2 and lodash["unfixed"] == []
     assert lodash["summary"] == "upgrade lodash from 4.17.15 to 4.17.21: fixes 2 (2 high)"
     assert groups["minimist"]["summary"] == "upgrade minimist from 1.2.5 to 1.2.6: fixes 1 (1 critical)"
-    assert list(groups)[0] == "minimist"  # the critical one first
+    assert next(iter(groups)) == "minimist"  # the critical one first
     assert sum(group["fixes"] for group in groups.values()) == 11
 
 

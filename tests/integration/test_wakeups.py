@@ -24,7 +24,7 @@ LONG_POLL = 60.0
 class Heard:
     """Records the channels whose callbacks ran, in order."""
 
-    def __init__(self, app, *channels: str) -> None:  # noqa: ANN001
+    def __init__(self, app, *channels: str) -> None:
         self.channels: list[str] = []
         self._lock = threading.Lock()
         for channel in channels:
@@ -65,7 +65,7 @@ def app_b(app_config, postgres):
     get_db(made).dispose()
 
 
-def listening(app, *channels: str) -> Heard:  # noqa: ANN001
+def listening(app, *channels: str) -> Heard:
     """Start `app`'s background; once its LISTEN connection is up (it wakes every channel
     as it starts listening), return what hears `channels` from then on."""
     heard = Heard(app, *channels)
@@ -76,12 +76,12 @@ def listening(app, *channels: str) -> Heard:  # noqa: ANN001
     return heard
 
 
-def scan_status(db, scan_id: int) -> str:  # noqa: ANN001
+def scan_status(db, scan_id: int) -> str:
     with db.session() as session:
         return session.scalar(select(Scan.status).where(Scan.id == scan_id))
 
 
-def request_scan(client, caller, server_id: int) -> int:  # noqa: ANN001
+def request_scan(client, caller, server_id: int) -> int:
     started = client.post(f"/api/servers/{server_id}/scan", auth=caller.auth)
     assert started.status_code == 202, started.json
     return started.json["data"]["id"]

@@ -17,7 +17,7 @@ HOSTILE = {
 }
 
 
-def scanned_server(client, db, me, make_server):  # noqa: ANN001, ANN201
+def scanned_server(client, db, me, make_server):
     importer.import_records(db, [("hostile.json", HOSTILE)])
     server_id = make_server(me)
     pushed = client.post(f"/api/servers/{server_id}/software_bucket/npm", auth=me.auth,

@@ -22,11 +22,11 @@ def me(client, make_account):
     return caller
 
 
-def add(client, **fields):  # noqa: ANN001, ANN201
+def add(client, **fields):
     return post_form(client, "/api-settings/webhooks", fields, token_from="/api-settings")
 
 
-def only_hook(db) -> Webhook:  # noqa: ANN001
+def only_hook(db) -> Webhook:
     with db.session() as session:
         return session.query(Webhook).one()
 

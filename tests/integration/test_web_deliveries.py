@@ -18,17 +18,17 @@ def me(client, make_account):
     return caller
 
 
-def webhook_to(client, me, url):  # noqa: ANN001, ANN201
+def webhook_to(client, me, url):
     answer = client.post("/api/webhooks", json={"url": url}, auth=me.auth)
     assert answer.status_code == 201, answer.json
     return answer.json["data"]["id"]
 
 
-def log_path(hook_id):  # noqa: ANN001, ANN201
+def log_path(hook_id):
     return f"/api-settings/webhooks/{hook_id}/deliveries"
 
 
-def press_test(client, hook_id):  # noqa: ANN001, ANN201
+def press_test(client, hook_id):
     return post_form(client, f"/api-settings/webhooks/{hook_id}/test", token_from="/api-settings")
 
 

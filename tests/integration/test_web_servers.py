@@ -11,7 +11,7 @@ from tests.support.web_pages import PASSWORD, post_form, sign_in, text
 pytestmark = pytest.mark.extensions("web")
 
 
-def vulnerable_server(client, db, make_server, caller, name="web1.example.com"):  # noqa: ANN001, ANN201
+def vulnerable_server(client, db, make_server, caller, name="web1.example.com"):
     demo.import_advisories(db)
     server_id = make_server(caller, name)
     pushed = client.post(f"/api/servers/{server_id}/software_bucket/composer",
@@ -20,13 +20,13 @@ def vulnerable_server(client, db, make_server, caller, name="web1.example.com"):
     return server_id
 
 
-def signed_in(client, make_account):  # noqa: ANN001, ANN201
+def signed_in(client, make_account):
     caller = make_account(password=PASSWORD)
     sign_in(client, caller.email)
     return caller
 
 
-def scan_now(client, server_id, back="/"):  # noqa: ANN001, ANN201
+def scan_now(client, server_id, back="/"):
     return post_form(client, f"/servers/{server_id}/scan", {"next": back}, token_from="/")
 
 
@@ -179,7 +179,7 @@ def test_another_accounts_server_cannot_be_deleted(client, make_account, make_se
     assert post_form(client, f"/servers/{theirs}/delete", token_from="/").status_code == 404
 
 
-def many_issues(db, server_id, count):  # noqa: ANN001
+def many_issues(db, server_id, count):
     """`count` open issues on the server, inserted in bulk (a scan would take far longer)."""
     from sqlalchemy import insert
 

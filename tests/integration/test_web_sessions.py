@@ -13,11 +13,11 @@ pytestmark = pytest.mark.extensions("web")
 NEW_PASSWORD = "another horse battery"
 
 
-def cookie_of(client) -> str:  # noqa: ANN001
+def cookie_of(client) -> str:
     return client.get_cookie("session").value
 
 
-def replay(app, cookie: str):  # noqa: ANN001, ANN201
+def replay(app, cookie: str):
     """A stranger's browser holding a copy of `cookie`."""
     thief = app.test_client()
     thief.set_cookie("session", cookie)

@@ -14,18 +14,18 @@ pytestmark = pytest.mark.extensions("web")
 ATTACKER, OWNER = "203.0.113.9", "198.51.100.7"
 
 
-def browser_at(app, address: str):  # noqa: ANN001, ANN201
+def browser_at(app, address: str):
     """A new browser (no cookie) at `address`."""
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = address
     return client
 
 
-def attempt(client, email: str, password: str = "wrong password"):  # noqa: ANN001, ANN201
+def attempt(client, email: str, password: str = "wrong password"):
     return post_form(client, "/signin", {"email": email, "password": password})
 
 
-def wait(db, seconds: float) -> None:  # noqa: ANN001
+def wait(db, seconds: float) -> None:
     """As if `seconds` passed: every recorded failure moves back by that much."""
     with db.session() as session:
         for failure in session.scalars(select(SignInFailure)):
@@ -33,7 +33,7 @@ def wait(db, seconds: float) -> None:  # noqa: ANN001
         session.commit()
 
 
-def fail_until_refused(client, email: str):  # noqa: ANN001, ANN201
+def fail_until_refused(client, email: str):
     """Wrong passwords until the first 429, which is returned."""
     for _ in range(20):
         answer = attempt(client, email)

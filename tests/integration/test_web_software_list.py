@@ -19,7 +19,7 @@ WHEEZY = [
 ]
 
 
-def scanned(client, db, make_account, make_server):  # noqa: ANN001, ANN201
+def scanned(client, db, make_account, make_server):
     me = make_account(password=PASSWORD)
     demo.import_advisories(db)
     server_id = make_server(me)

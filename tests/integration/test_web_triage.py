@@ -20,7 +20,7 @@ SAFE = [{"n": "left-pad", "v": "1.3.0", "e": "npm"}]
 
 
 @pytest.fixture
-def web(client, db, shop):  # noqa: F811 - shop is the fixture
+def web(client, db, shop):
     """The shop's owner, signed in to the web pages."""
     return signed_in_as(client, db, shop.caller.account_id)
 
@@ -38,7 +38,7 @@ def _row(page: str, name: str) -> str:
     return found.group(0)
 
 
-def _issue_id(shop: DemoServer, package: str) -> int:  # noqa: F811
+def _issue_id(shop: DemoServer, package: str) -> int:
     return next(issue["id"] for issue in shop.issues() if issue["software"]["name"] == package)
 
 
@@ -48,7 +48,7 @@ def _section(page: str, heading_id: str) -> str:
     return page[start:end]
 
 
-def _dismiss(web, shop, package: str, **fields: str):  # noqa: ANN001, ANN202, F811
+def _dismiss(web, shop, package: str, **fields: str):
     issue_id = _issue_id(shop, package)
     path = f"/servers/{shop.server_id}/issues/{issue_id}/dismiss"
     return post_form(web, path, {"reason": "risk_accepted", "scope": "issue", **fields}, token_from=path)
@@ -57,9 +57,9 @@ def _dismiss(web, shop, package: str, **fields: str):  # noqa: ANN001, ANN202, F
 # Nothing falsely green ---------------------------------------------------------------------------------
 
 
-def test_each_verdict_comes_from_the_state_and_only_ok_is_green(web, client, db, shop, make_server):  # noqa: F811
+def test_each_verdict_comes_from_the_state_and_only_ok_is_green(web, client, db, shop, make_server):
     owner = shop.caller
-    empty = make_server(owner, "a-empty.example.com")
+    make_server(owner, "a-empty.example.com")
     stale = make_server(owner, "b-stale.example.com")
     client.post(f"/api/servers/{stale}/software_bucket/app", json={"software": SAFE}, auth=owner.auth)
     _age(db, stale, 5)
@@ -84,7 +84,7 @@ def test_each_verdict_comes_from_the_state_and_only_ok_is_green(web, client, db,
     assert order == sorted(order), "critical first, then stale, then the rest"
 
 
-def test_the_state_filter_keeps_one_state_and_says_when_it_is_unknown(web, client, db, shop, make_server):  # noqa: F811
+def test_the_state_filter_keeps_one_state_and_says_when_it_is_unknown(web, client, db, shop, make_server):
     make_server(shop.caller, "empty.example.com")
     only_empty = text(web.get("/?state=empty"))
     assert "empty.example.com" in only_empty and ">shop.example.com</a>" not in only_empty
@@ -100,7 +100,7 @@ def test_the_state_filter_keeps_one_state_and_says_when_it_is_unknown(web, clien
     assert region.status_code == 200 and ">shop.example.com</a>" in text(region)
 
 
-def test_the_advisories_age_shows_beside_each_verdict(web, db, shop):  # noqa: F811
+def test_the_advisories_age_shows_beside_each_verdict(web, db, shop):
     for ecosystem in ("Packagist", "npm", "PyPI"):
         assert feeds.claim(db, f"osv/{ecosystem}") is not None
         feeds.succeeded(db, f"osv/{ecosystem}", 3600)
@@ -113,7 +113,7 @@ def test_the_advisories_age_shows_beside_each_verdict(web, db, shop):  # noqa: F
     assert expected in header[header.index("server-verdict"):] and "(30 days ago)" in header
 
 
-def test_the_server_page_header_says_stale_and_never_a_green_tick(web, db, shop):  # noqa: F811
+def test_the_server_page_header_says_stale_and_never_a_green_tick(web, db, shop):
     _age(db, shop.server_id, 4)
     page = text(web.get(f"/servers/{shop.server_id}"))
     verdict = page[page.index("server-verdict"):page.index("</p>", page.index("server-verdict"))]
@@ -124,14 +124,14 @@ def test_the_server_page_header_says_stale_and_never_a_green_tick(web, db, shop)
 # Upgrade groups and exploitation marks ------------------------------------------------------------------
 
 
-def test_the_server_page_shows_upgrade_groups_most_useful_first(web, shop):  # noqa: F811
+def test_the_server_page_shows_upgrade_groups_most_useful_first(web, shop):
     page = text(web.get(f"/servers/{shop.server_id}"))
     upgrades = _section(page, "upgrades-title")
     assert "upgrade lodash from 4.17.15 to 4.17.21: fixes 2 (2 high)" in upgrades
     assert upgrades.index("upgrade minimist from 1.2.5 to 1.2.6: fixes 1 (1 critical)") < upgrades.index("lodash")
 
 
-def test_upgrade_groups_are_paged(web, shop, monkeypatch):  # noqa: F811
+def test_upgrade_groups_are_paged(web, shop, monkeypatch):
     from web import dashboard
 
     total = len(shop.get(f"/servers/{shop.server_id}/upgrades")["data"])
@@ -143,7 +143,7 @@ def test_upgrade_groups_are_paged(web, shop, monkeypatch):  # noqa: F811
     assert f"Page {(total + 1) // 2} of {(total + 1) // 2}" in last
 
 
-def test_a_group_without_a_fixed_version_says_so(web, db, shop):  # noqa: F811
+def test_a_group_without_a_fixed_version_says_so(web, db, shop):
     from patrol.models import AdvisoryPackage
 
     with db.session() as session:
@@ -154,7 +154,7 @@ def test_a_group_without_a_fixed_version_says_so(web, db, shop):  # noqa: F811
     assert "<strong>minimist 1.2.5</strong>: no fixed version yet for 1 issue" in upgrades
 
 
-def test_each_issue_shows_its_known_exploited_mark_and_epss_percentile(web, shop):  # noqa: F811
+def test_each_issue_shows_its_known_exploited_mark_and_epss_percentile(web, shop):
     issues = _section(text(web.get(f"/servers/{shop.server_id}")), "issues-title")
     rows = {issue["software"]["name"]: issues[issues.index(f'id="issue-{issue["id"]}"'):]
             .split("</tr>")[0] for issue in shop.issues()}
@@ -166,7 +166,7 @@ def test_each_issue_shows_its_known_exploited_mark_and_epss_percentile(web, shop
 # Dismissing from the web ---------------------------------------------------------------------------------
 
 
-def test_dismissing_an_issue_lists_it_apart_with_who_when_why_and_counts_it_apart(web, db, shop):  # noqa: F811
+def test_dismissing_an_issue_lists_it_apart_with_who_when_why_and_counts_it_apart(web, db, shop):
     minimist = _issue_id(shop, "minimist")
     form = text(web.get(f"/servers/{shop.server_id}/issues/{minimist}/dismiss"))
     assert "Dismiss GHSA-" in form and 'value="fix_planned"' in form and 'type="date"' in form
@@ -189,7 +189,7 @@ def test_dismissing_an_issue_lists_it_apart_with_who_when_why_and_counts_it_apar
     assert shop.get(f"/servers/{shop.server_id}")["data"]["dismissed_issue_count"] == 1
 
 
-def test_a_dismissal_without_reason_or_with_a_past_expiry_is_refused_beside_the_fields(web, db, shop):  # noqa: F811
+def test_a_dismissal_without_reason_or_with_a_past_expiry_is_refused_beside_the_fields(web, db, shop):
     answer = _dismiss(web, shop, "lodash", reason="", expires_at="2001-01-01", scope="galaxy",
                       comment="x" * 2001)
     assert answer.status_code == 422
@@ -202,7 +202,7 @@ def test_a_dismissal_without_reason_or_with_a_past_expiry_is_refused_beside_the_
         assert session.scalars(select(Dismissal)).all() == []
 
 
-def test_dismissing_an_advisory_on_the_server_or_everywhere(web, client, db, shop):  # noqa: F811
+def test_dismissing_an_advisory_on_the_server_or_everywhere(web, client, db, shop):
     second = make_demo_server(client, db, shop.caller, "second.example.com")
     _dismiss(web, shop, "lodash", scope="server", reason="fix_planned")
     with db.session() as session:
@@ -215,7 +215,7 @@ def test_dismissing_an_advisory_on_the_server_or_everywhere(web, client, db, sho
     assert "Open issues (10)" in other and "(this advisory everywhere)" in _section(other, "dismissed-title")
 
 
-def test_restore_brings_the_issue_back_whatever_the_dismissals_scope(web, db, shop):  # noqa: F811
+def test_restore_brings_the_issue_back_whatever_the_dismissals_scope(web, db, shop):
     _dismiss(web, shop, "minimist", scope="account")
     minimist = next(i["id"] for i in shop.issues(dismissed="true"))
     path = f"/servers/{shop.server_id}/issues/{minimist}/restore"
@@ -230,7 +230,7 @@ def test_restore_brings_the_issue_back_whatever_the_dismissals_scope(web, db, sh
     assert post_form(web, path, token_from=f"/servers/{shop.server_id}").status_code == 404  # not dismissed now
 
 
-def test_a_lapsed_dismissal_puts_the_issue_back_in_the_open_list(web, db, shop):  # noqa: F811
+def test_a_lapsed_dismissal_puts_the_issue_back_in_the_open_list(web, db, shop):
     _dismiss(web, shop, "minimist", expires_at="2099-01-31")
     assert "Open issues (10)" in text(web.get(f"/servers/{shop.server_id}"))
     with db.session() as session:
@@ -240,7 +240,7 @@ def test_a_lapsed_dismissal_puts_the_issue_back_in_the_open_list(web, db, shop):
     assert "upgrade minimist from 1.2.5 to 1.2.6" in page
 
 
-def test_the_software_list_marks_ignore_dismissed_issues(web, shop):  # noqa: F811
+def test_the_software_list_marks_ignore_dismissed_issues(web, shop):
     def mark(page: str) -> str:
         row = re.search(r'<th scope="row">minimist\s.*?</th>', page, re.S).group(0)
         return "vuln-mark" if "vuln-mark" in row else ""
@@ -251,7 +251,7 @@ def test_the_software_list_marks_ignore_dismissed_issues(web, shop):  # noqa: F8
     assert "0 packages match" in text(web.get(f"/servers/{shop.server_id}?q=minimist&vulnerable=1"))
 
 
-def test_the_audit_page_lists_every_dismissal_paged(web, shop, monkeypatch):  # noqa: F811
+def test_the_audit_page_lists_every_dismissal_paged(web, shop, monkeypatch):
     from web import dismissal_pages
 
     _dismiss(web, shop, "minimist", comment="accepted for now")
@@ -270,7 +270,7 @@ def test_the_audit_page_lists_every_dismissal_paged(web, shop, monkeypatch):  # 
     assert "Page 2 of 2" in second and len(re.findall(r"<tr>\s*<th scope=\"row\">", second)) == 1
 
 
-def test_another_accounts_issues_are_not_found(web, client, db, shop, make_account):  # noqa: F811
+def test_another_accounts_issues_are_not_found(web, client, db, shop, make_account):
     theirs = make_demo_server(client, db, make_account(), "theirs.example.com")
     their_issue = theirs.issues()[0]["id"]
     own_issue = _issue_id(shop, "minimist")
@@ -288,14 +288,14 @@ def test_another_accounts_issues_are_not_found(web, client, db, shop, make_accou
         assert session.scalars(select(Dismissal)).all() == []
 
 
-def test_a_resolved_issue_cannot_be_dismissed(web, db, shop):  # noqa: F811
+def test_a_resolved_issue_cannot_be_dismissed(web, db, shop):
     lodash = _issue_id(shop, "lodash")
     with db.session() as session:
         session.execute(update(Issue).where(Issue.id == lodash).values(resolved_at=now()))
     assert web.get(f"/servers/{shop.server_id}/issues/{lodash}/dismiss").status_code == 404
 
 
-def test_dismissing_needs_the_csrf_token(web, db, shop):  # noqa: F811
+def test_dismissing_needs_the_csrf_token(web, db, shop):
     answer = web.post(f"/servers/{shop.server_id}/issues/{_issue_id(shop, 'lodash')}/dismiss",
                       data={"reason": "risk_accepted", "scope": "issue"})
     assert answer.status_code == 400

@@ -40,7 +40,7 @@ def start_worker(app_config, tmp_path):
         process.wait(timeout=30)
 
 
-def succeeded(db) -> int:  # noqa: ANN001
+def succeeded(db) -> int:
     with db.session() as session:
         return session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == SUCCEEDED))
 

@@ -55,7 +55,7 @@ def proxy(database_url):
 class Workers:
     """`patrol worker` processes on the test's database; kills what is left at the end."""
 
-    def __init__(self, database_url: str, secret_key: str, log_folder) -> None:  # noqa: ANN001
+    def __init__(self, database_url: str, secret_key: str, log_folder) -> None:
         self.env = {**os.environ, "PATROL_DATABASE_URL": database_url, "PATROL_SECRET_KEY": secret_key,
                     "PATROL_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8", "PATROL_WEBHOOK_TIMEOUT": "2",
                     "PATROL_WEBHOOK_POLL_INTERVAL": "0.2", "PATROL_ADVISORY_SYNC_INTERVAL": "0",
@@ -128,12 +128,12 @@ def worker_database_url(database_url: str, proxy: TcpProxy | None) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def run_with_faults(db, workers: Workers, proxy, chance: random.Random, targets) -> None:  # noqa: ANN001
+def run_with_faults(db, workers: Workers, proxy, chance: random.Random, targets) -> None:
     """KILLS kills at random moments while deliveries flow, a proxy cut after the third; bounded in time."""
     deadline = time.monotonic() + RUN_LIMIT
     for kill in range(KILLS):
         arrived = sum(len(target.arrivals) for target in targets)
-        wait_until(lambda: sum(len(t.arrivals) for t in targets) > arrived, timeout=60, what="more deliveries")
+        wait_until(lambda: sum(len(t.arrivals) for t in targets) > arrived, timeout=60, what="more deliveries")  # noqa: B023
         time.sleep(chance.uniform(0.2, 1.5))
         workers.kill_one(chance)
         expire_leases(db)
@@ -156,7 +156,7 @@ def assert_reached_once_at_least(hook: dict, target: FlappingReceiver, events: s
     assert all(arrival.webhook_id_header == arrival.body["event_id"] for arrival in target.arrivals)
 
 
-def assert_log_agrees(db, hook: dict, target: FlappingReceiver) -> None:  # noqa: ANN001
+def assert_log_agrees(db, hook: dict, target: FlappingReceiver) -> None:
     """Each delivery's logged attempts happened: no more attempts, nor more 200s, than arrived."""
     arrived, acknowledged = defaultdict(int), defaultdict(int)
     for arrival in target.arrivals:

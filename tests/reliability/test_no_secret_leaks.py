@@ -156,7 +156,7 @@ def api_run(run: Run, auth: tuple[str, str], server_id: int, receiver: Receiver,
     return [hook["id"], slack["id"]]
 
 
-def slack_run(run: Run, runner, made) -> None:  # noqa: ANN001
+def slack_run(run: Run, runner, made) -> None:
     """Commands (one public, through the bot token) and buttons from a linked workspace."""
     assert runner.invoke(args=["slack", "link", TEAM, made.email]).exit_code == 0
     slack = SlackRequests(run.base, SIGNING_SECRET)
@@ -171,7 +171,7 @@ def slack_run(run: Run, runner, made) -> None:  # noqa: ANN001
         run.answers.extend((f"slack answer {n}", json.dumps(r.json())) for n, r in enumerate(answers.requests))
 
 
-def web_run(run: Run, made, webhooks: list[str]) -> None:  # noqa: ANN001
+def web_run(run: Run, made, webhooks: list[str]) -> None:
     """Every page the demo account sees, signed in with its password."""
     run.form("sign in", "/signin", {"email": made.email, "password": made.password}, token_from="/signin")
     for path in ("/", f"/servers/{made.server_id}", "/api-settings", "/docs/api", "/docs/webhooks",

@@ -87,7 +87,7 @@ def test_a_failed_secret_rotation_logs_no_secret(client, db, make_account, log_t
     assert_no_secret_in(log_text(), caller.secret, made["secret"])
 
 
-def break_account_inserts(db) -> None:  # noqa: ANN001
+def break_account_inserts(db) -> None:
     """Registering writes only the account (no API key). SQLite reports a trigger's RAISE as a
     constraint error, which registering answers like a taken email; a missing table is an
     operational failure there, as a full disk would be."""

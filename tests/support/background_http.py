@@ -15,7 +15,7 @@ class BackgroundHTTPServer:
         # A short poll keeps shutdown quick: every test starts and stops one.
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
-    def __enter__(self):  # noqa: ANN204 - returns the subclass
+    def __enter__(self):  # returns the subclass
         self._thread.start()
         return self
 

@@ -17,7 +17,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots
 PHONE = {"width": 390, "height": 844}
 
 
-def screenshot(page, name: str, *, phone: bool = False, full_page: bool = True) -> Path:  # noqa: ANN001
+def screenshot(page, name: str, *, phone: bool = False, full_page: bool = True) -> Path:
     """Save the page (a Playwright Page) as NAME.png, and with `phone` as NAME-phone.png
     at a phone's width; `full_page=False` keeps to the window, for very long pages."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

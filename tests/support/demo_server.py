@@ -40,7 +40,7 @@ class DemoServer:
         self.send("POST", f"/servers/{self.server_id}/software_bucket/{key}", 200, software=items)
 
 
-def make_demo_server(client, db, caller, name: str = "shop.example.com") -> DemoServer:  # noqa: ANN001
+def make_demo_server(client, db, caller, name: str = "shop.example.com") -> DemoServer:
     created = client.post("/api/servers", json={"domain": name}, auth=caller.auth).get_json()["data"]
     server = DemoServer(client, db, caller, created["id"])
     for key in demo.LOCKFILES:
@@ -56,5 +56,5 @@ def demo_data(db) -> None:
 
 
 @pytest.fixture
-def shop(client, db, make_account, demo_data) -> DemoServer:  # noqa: ARG001 - demo_data loads the data
+def shop(client, db, make_account, demo_data) -> DemoServer:  # demo_data loads the data
     return make_demo_server(client, db, make_account())

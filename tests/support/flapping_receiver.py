@@ -64,7 +64,7 @@ class FlappingReceiver:
 
 def _handler_for(receiver: FlappingReceiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_POST(self) -> None:  # the name http.server calls
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             fate = receiver._draw(self.headers.get("webhook-id", ""), body)
             if fate == "reset":

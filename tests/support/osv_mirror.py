@@ -123,16 +123,16 @@ def _handler_for(mirror: OsvMirror) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-            failure = mirror._next_failure(self.path)  # noqa: SLF001 - the mirror's own handler
+        def do_GET(self) -> None:  # the name http.server calls
+            failure = mirror._next_failure(self.path)  # the mirror's own handler
             body = mirror.body(self.path)
             status = self._status(failure, body)
-            with mirror._lock:  # noqa: SLF001
+            with mirror._lock:
                 mirror.asked.append((unquote(self.path), status))
             if status != 200:
                 return self._send(status, b"")
             if failure == "hang":
-                mirror._released.wait(30)  # noqa: SLF001
+                mirror._released.wait(30)
                 self.close_connection = True
                 return None
             if failure == "corrupt":

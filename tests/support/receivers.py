@@ -163,18 +163,18 @@ class Receiver:
 
 def _handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_POST(self) -> None:  # the name http.server calls
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             headers = {name.lower(): value for name, value in self.headers.items()}
             arrived = Request(self.command, self.path, headers, body, datetime.now(timezone.utc))
-            answer = receiver._arrived(arrived)  # noqa: SLF001 - the receiver's own handler
+            answer = receiver._arrived(arrived)  # the receiver's own handler
             try:
-                receiver._hold(answer)  # noqa: SLF001
+                receiver._hold(answer)
                 self._send(answer)
             except OSError:
                 pass  # the sender gave up (timed out) and closed the connection
             finally:
-                receiver._answered()  # noqa: SLF001
+                receiver._answered()
 
         do_GET = do_POST  # noqa: N815
 
@@ -254,7 +254,7 @@ class Receivers:
 
 
 @pytest.fixture
-def receivers(app) -> Iterator[Receivers]:  # noqa: ANN001
+def receivers(app) -> Iterator[Receivers]:
     """A receiver factory; the test may connect to loopback only.
 
     It depends on `app` so that receivers close, letting go of held

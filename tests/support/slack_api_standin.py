@@ -276,11 +276,11 @@ def _modal_problems(view: object) -> list[str]:
 
 def _handler_for(standin: SlackApiStandin) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_POST(self) -> None:  # the name http.server calls
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             path = urlsplit(self.path).path
             method = path[len(PREFIX):] if path.startswith(PREFIX) else path
-            status, answer = standin._answer(_call(method, self.headers, body))  # noqa: SLF001
+            status, answer = standin._answer(_call(method, self.headers, body))
             data = json.dumps(answer).encode()
             self.send_response(status)
             if status == 429:
@@ -296,7 +296,7 @@ def _handler_for(standin: SlackApiStandin) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def _call(method: str, headers, body: bytes) -> Call:  # noqa: ANN001 - http.server's headers
+def _call(method: str, headers, body: bytes) -> Call:  # http.server's headers
     if (headers.get("Content-Type") or "").startswith("application/json"):
         args = json.loads(body or b"{}")
     else:

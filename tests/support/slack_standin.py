@@ -135,7 +135,7 @@ class SlackStandin(BackgroundHTTPServer):
 
 def _handler_for(standin: SlackStandin) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
+        def do_POST(self) -> None:  # the name http.server calls
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             headers = {name.lower(): value for name, value in self.headers.items()}
             status, answer, extra = standin._answer(urlsplit(self.path).path, headers, body)
@@ -148,7 +148,7 @@ def _handler_for(standin: SlackStandin) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, format: str, *args: object) -> None:
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             """Quiet: the test output is for the tests."""
 
     return Handler

@@ -62,7 +62,7 @@ def finish_install(client: FlaskClient, slack_api: SlackApiStandin, workspace: W
     return client.get(f"{oauth.REDIRECT_PATH}?code={code}&state={state}")
 
 
-def linked_account(runner, make_account, team_id: str = TEAM):  # noqa: ANN001, ANN201 - pytest's runner and Caller
+def linked_account(runner, make_account, team_id: str = TEAM):
     """A new account that Slack workspace `team_id` acts for."""
     caller = make_account()
     linked = runner.invoke(args=["slack", "link", team_id, caller.email])
@@ -70,7 +70,7 @@ def linked_account(runner, make_account, team_id: str = TEAM):  # noqa: ANN001, 
     return caller
 
 
-def vulnerable_server(client, db, owner, name: str, *, scanned: bool = False) -> int:  # noqa: ANN001
+def vulnerable_server(client, db, owner, name: str, *, scanned: bool = False) -> int:
     """A server whose composer.lock has known advisories; scanned once when `scanned`."""
     demo.import_advisories(db)
     server_id = client.post("/api/servers", json={"domain": name}, auth=owner.auth).json["data"]["id"]

@@ -91,7 +91,7 @@ class SocketModeStandin:
     def _open(self) -> list[ServerConnection]:
         return [c for c in self._connections if c.state.name == "OPEN"]
 
-    def _wait(self, condition, timeout: float, what: str) -> None:  # noqa: ANN001
+    def _wait(self, condition, timeout: float, what: str) -> None:
         deadline = time.monotonic() + timeout
         with self._changed:
             while not condition():

@@ -34,7 +34,7 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> TestRe
     return answer
 
 
-def signed_in_as(client: FlaskClient, db, account_id: int) -> FlaskClient:  # noqa: ANN001 - the Database
+def signed_in_as(client: FlaskClient, db, account_id: int) -> FlaskClient:  # the Database
     """`client` with a live session of the account, for tests of pages that need one but no password."""
     token = secrets.token_urlsafe(32)
     with db.session() as session:

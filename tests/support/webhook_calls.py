@@ -15,28 +15,28 @@ from patrol.models import Account
 from webhooks import fanout, queue
 
 
-def add_webhook(client: FlaskClient, caller, url: str, **fields) -> dict:  # noqa: ANN001 - conftest's Caller
+def add_webhook(client: FlaskClient, caller, url: str, **fields) -> dict:  # conftest's Caller
     """POST /webhooks; the created webhook, secret included."""
     answer = client.post("/api/webhooks", json={"url": url, **fields}, auth=caller.auth)
     assert answer.status_code == 201, answer.json
     return answer.json["data"]
 
 
-def deliveries(client: FlaskClient, caller, webhook_id: str) -> list[dict]:  # noqa: ANN001
+def deliveries(client: FlaskClient, caller, webhook_id: str) -> list[dict]:
     """The webhook's delivery log (first page, newest first), each with its attempts."""
     answer = client.get(f"/api/webhooks/{webhook_id}/deliveries", auth=caller.auth)
     assert answer.status_code == 200, answer.json
     return answer.json["data"]
 
 
-def send_test(client: FlaskClient, caller, webhook_id: str) -> dict:  # noqa: ANN001
+def send_test(client: FlaskClient, caller, webhook_id: str) -> dict:
     """POST /webhooks/{id}/test; the queued delivery."""
     answer = client.post(f"/api/webhooks/{webhook_id}/test", auth=caller.auth)
     assert answer.status_code == 202, answer.json
     return answer.json["data"]
 
 
-def record_events(db: Database, caller, count: int) -> list[str]:  # noqa: ANN001
+def record_events(db: Database, caller, count: int) -> list[str]:
     """`count` scan_started events of a new server, written to the outbox as a scan would.
 
     The server's first scheduled scan is a day away, so no other event comes.

@@ -141,7 +141,7 @@ def _spell(value: int, parts: int, radixes: list[str]) -> str:
     """`value` as `parts` numbers; the last one fills the bytes that are left."""
     leading = [(value >> 8 * (3 - index)) & 0xFF for index in range(parts - 1)]
     last = value & ((1 << 8 * (5 - parts)) - 1)
-    return ".".join(WRITERS[radix](number) for radix, number in zip(radixes, leading + [last]))
+    return ".".join(WRITERS[radix](number) for radix, number in zip(radixes, [*leading, last]))
 
 
 # inet_aton is the reference: whatever spelling it accepts must mean the same address here.
@@ -191,7 +191,7 @@ def test_unresolvable_hosts():
     def failing(host, port):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
-    with pytest.raises(UnresolvableHost, match="nowhere.test"):
+    with pytest.raises(UnresolvableHost, match=r"nowhere\.test"):
         STRICT.resolve("nowhere.test", 80, failing)
     with pytest.raises(UnresolvableHost, match="no address"):
         STRICT.resolve("empty.test", 80, resolver_for())

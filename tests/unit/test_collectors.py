@@ -350,7 +350,7 @@ def test_collect_reports_malformed_content_with_the_path(tmp_path):
 
 
 def test_collect_reports_missing_and_binary_files(tmp_path):
-    with pytest.raises(UnreadableFile, match="composer.lock"):
+    with pytest.raises(UnreadableFile, match=r"composer\.lock"):
         collect(tmp_path / "composer.lock")
     binary = tmp_path / "uv.lock"
     binary.write_bytes(b"\xff\xfe\x00binary")
@@ -412,7 +412,7 @@ def in_range(version: str, events: list[dict], version_class: type) -> bool:
         if "introduced" in event:
             start = event["introduced"]
             affected = affected or start == "0" or current >= version_class(start)
-        elif "fixed" in event and current >= version_class(event["fixed"]):
+        elif "fixed" in event and current >= version_class(event["fixed"]):  # noqa: SIM114 - two kinds of event
             affected = False
         elif "last_affected" in event and current > version_class(event["last_affected"]):
             affected = False

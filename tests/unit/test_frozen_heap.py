@@ -13,7 +13,7 @@ def fresh_heap(monkeypatch):
     gc.unfreeze()
 
 
-def test_it_freezes_after_real_growth_only(fresh_heap):  # noqa: ARG001 - fixture
+def test_it_freezes_after_real_growth_only(fresh_heap):
     assert not frozen_heap.freeze_when_grown(frozen_heap.GROWTH - 1)
     alive = [[n] for n in range(1000)]  # tracked objects that must end up frozen
     before = gc.get_freeze_count()
@@ -23,7 +23,7 @@ def test_it_freezes_after_real_growth_only(fresh_heap):  # noqa: ARG001 - fixtur
     assert frozen_heap.freeze_when_grown(2 * frozen_heap.GROWTH)
 
 
-def test_it_collects_garbage_cycles_before_freezing_them(fresh_heap):  # noqa: ARG001 - fixture
+def test_it_collects_garbage_cycles_before_freezing_them(fresh_heap):
     import weakref
 
     class Node:

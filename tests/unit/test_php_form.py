@@ -77,7 +77,7 @@ def test_arbitrary_keys_parse_or_are_a_bad_request(pairs):
     except BadRequest:
         return
     assert isinstance(parsed, dict)
-    for key, value in pairs:
+    for key, _value in pairs:
         if key and "[" not in key:  # a plain key is a top-level value
             assert key in parsed
 

@@ -9,7 +9,7 @@ REPO = Path(__file__).resolve().parents[2]
 # The shared folder beside a clone (but not a sibling such as a `shared-ui` package), or an
 # absolute home or work path. The samples below are split so that this file passes its own test.
 FORBIDDEN = re.compile(r"\.\./shared(?![\w-])|(?<![\w.~-])/(?:work|root|home)/")
-NOT_OURS = {".git", ".venv", "__pycache__", "test-output", "instance", "build", "dist"}
+NOT_OURS = {".git", ".venv", "__pycache__", "test-output", "instance", "build", "dist", ".mypy_cache", ".ruff_cache"}
 
 
 def tracked_files() -> list[Path]:

@@ -34,13 +34,13 @@ def classify(result: Result) -> SlackAnswer:
     reason = code or f"http_{result.status}"
     if code in DEAD_CODES:
         return SlackAnswer(Outcome.DEAD, disable_reason(code))
-    if code in RETRY_CODES or result.status == 429 or result.status >= 500:
+    if code in RETRY_CODES or result.status == 429 or (result.status is not None and result.status >= 500):
         return SlackAnswer(Outcome.RETRY, reason, _seconds(result.headers.get("Retry-After")))
     return SlackAnswer(Outcome.INVALID_PAYLOAD, reason)
 
 
 def disable_reason(code: str | None) -> str:
-    return f"Slack answered {code}. {_ADVICE.get(code, '')}".strip()
+    return f"Slack answered {code}. {_ADVICE.get(code or '', '')}".strip()
 
 
 def error_code(body: str) -> str | None:

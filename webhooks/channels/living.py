@@ -43,7 +43,7 @@ class LivingMessages:
         self.db = db
 
     def deliver(self, api: WebApi, webhook_id: str, channel: str, event: dict, messages: Messages) -> Answer:
-        stage, scan_id = STAGES.get(event.get("identifier")), (event.get("scan") or {}).get("id")
+        stage, scan_id = STAGES.get(event.get("identifier", "")), (event.get("scan") or {}).get("id")
         if stage is None or scan_id is None:
             return api.call("chat.postMessage", channel=channel, **messages.main)
         key = (webhook_id, scan_id)
@@ -67,6 +67,8 @@ class LivingMessages:
             if not posted.ok or messages.started is None:
                 return posted
             card = self._card(key)
+            if card is None:  # the webhook, and its card, went meanwhile
+                return posted
         if few and card.stage < FINISHED:
             return self._update(api, key, channel, card, messages.main, ISSUES, issues)
         return api.call("chat.postMessage", channel=channel, thread_ts=card.ts, **messages.main)

@@ -16,8 +16,8 @@ class ChannelSender:
         self.living = LivingMessages(db)
 
     def send(self, item: Claimed, messages: Messages) -> Result:
-        token = self.tokens(item.slack_team_id)
-        if not token:
+        token, channel = self.tokens(item.slack_team_id), item.slack_channel_id
+        if not token or not channel:  # a subscription lacking either cannot be reached
             return webapi.not_installed(item.slack_team_id).result
         api = webapi.WebApi(self.api_url, token, self.timeout)
         # The card counts and keeps only the issues the subscription wants, as its message shows them.

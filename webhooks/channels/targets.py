@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from patrol.db import rows_changed
 from webhooks import signing
 from webhooks.models import SLACK_CHANNEL, Webhook
 
@@ -61,7 +62,7 @@ def unsubscribe(session: Session, channel: Channel, server_id: int | None, *, ev
                                   Webhook.slack_channel_id == channel.channel_id)
     if not every:
         query = query.where(_for_server(server_id))
-    return session.execute(query).rowcount
+    return rows_changed(session.execute(query))
 
 
 def in_channel(session: Session, channel: Channel) -> list[Webhook]:
@@ -77,7 +78,7 @@ def in_team(session: Session, team_id: str) -> list[Webhook]:
 def remove_team(session: Session, team_id: str) -> int:
     """Every subscription in the workspace goes (it was uninstalled, or now acts for another account)."""
     gone = session.execute(delete(Webhook).where(Webhook.kind == SLACK_CHANNEL, Webhook.slack_team_id == team_id))
-    return gone.rowcount
+    return rows_changed(gone)
 
 
 def deep_link(channel: Channel) -> str:

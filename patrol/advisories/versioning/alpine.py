@@ -54,4 +54,4 @@ def _dotted_number(digits: str) -> list[tuple[int, int]]:
     if len(rest) == len(digits):
         return [(_NUMBER, int(digits))]
     zeros = [(_NUMBER, -(len(digits) - len(rest)))]
-    return zeros + [(_NUMBER, int(rest))] if rest else zeros
+    return [*zeros, (_NUMBER, int(rest))] if rest else zeros

@@ -62,12 +62,12 @@ def compare(a: str, b: str) -> int:
 
 
 def _compare(a: ComposerVersion, b: ComposerVersion) -> int:
-    if (a._branch is None) != (b._branch is None):
-        return -1 if a._branch is not None else 1
-    order = _compare_parts(a._parts, b._parts)
-    if order or a._branch is None:
+    if (a._branch is None) != (b._branch is None):  # noqa: SLF001
+        return -1 if a._branch is not None else 1  # noqa: SLF001
+    order = _compare_parts(a._parts, b._parts)  # noqa: SLF001
+    if order or a._branch is None or b._branch is None:  # noqa: SLF001
         return order
-    return (a._branch > b._branch) - (a._branch < b._branch)
+    return (a._branch > b._branch) - (a._branch < b._branch)  # noqa: SLF001
 
 
 @lru_cache(maxsize=16384)

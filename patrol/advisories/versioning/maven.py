@@ -8,6 +8,13 @@ release, an empty list) are dropped, so 1 == 1.0 == 1-0 == 1.ga.
 Known qualifiers order alpha < beta < milestone < rc = cr < snapshot <
 "" = ga = final = release < sp; unknown ones follow, alphabetically.
 A number beats a sub-list, which beats a qualifier: 1-sp < 1-1 < 1.1.
+
+One departure makes the order total. Maven's answers go round in a circle
+where two items in one place fall on opposite sides of a version's end:
+0.alpha < 0 < 0-0-1 yet 0-0-1 < 0.alpha (a number beats a sub-list), and
+1-m1 < 1 < 1.sp1 yet 1.sp1 < 1-m1 (a sub-list beats a qualifier).
+Here the side of the end decides such a pair; a 0 or a release word that more
+follows is on the side of what follows it. Items on one side keep Maven's order.
 """
 from __future__ import annotations
 
@@ -24,6 +31,9 @@ _SHORT = {"a": "alpha", "b": "beta", "m": "milestone"}  # only right before a di
 _RELEASE_RANK = str(_QUALIFIERS.index(""))
 _DIGITS = frozenset("0123456789")
 _WHITESPACE = re.compile(r"\s")
+# An item's rank in its place; the end of a version (or sub-list) has one too.
+(_WORD_BELOW, _RELEASE_BELOW, _LIST_BELOW, _ZERO_BELOW, _END,
+ _RELEASE_ABOVE, _WORD_ABOVE, _LIST_ABOVE, _ZERO_ABOVE, _NUMBER) = range(10)
 
 
 class InvalidMavenVersion(ValueError):
@@ -31,19 +41,19 @@ class InvalidMavenVersion(ValueError):
 
 
 class MavenVersion(Ordered):
-    __slots__ = ("text", "_items")
+    __slots__ = ("text", "_key")
 
     def __init__(self, version: str) -> None:
         if not version or _WHITESPACE.search(version):
             raise InvalidMavenVersion(f"not a Maven version: {version!r}")
         self.text = version
-        self._items = _parse(version.lower())
+        self._key = _key(_parse(version.lower()))
 
     def __repr__(self) -> str:
         return f"MavenVersion({self.text!r})"
 
     def _compare(self, other: MavenVersion) -> int:
-        return _compare(self._items, other._items)
+        return sign(self._key, other._key)
 
 
 def _qualifier(word: str, before_digit: bool) -> str:
@@ -106,39 +116,29 @@ def _frozen(items: list) -> tuple:
     return tuple(_frozen(i) if isinstance(i, list) else i for i in items)
 
 
-def _compare(left: Item | None, right: Item | None) -> int:
-    """ComparableVersion's compareTo for any pair of items (None: missing)."""
-    if left is None:
-        return -_compare(right, None) if right is not None else 0
-    if isinstance(left, int):
-        return _compare_number(left, right)
-    if isinstance(left, str):
-        return _compare_qualifier(left, right)
-    return _compare_list(left, right)
+def _key(items: tuple) -> tuple:
+    """Each item as (rank, value), closed by the end: plain tuples, so the order is total."""
+    return (*(_item_key(item, items[i + 1:]) for i, item in enumerate(items)), (_END, 0))
 
 
-def _compare_number(left: int, right: Item | None) -> int:
-    if right is None:
-        return int(left != 0)
-    return sign(left, right) if isinstance(right, int) else 1
+def _item_key(item: Item, rest: tuple) -> tuple:
+    if isinstance(item, tuple):
+        return (_LIST_BELOW if _sign(item) < 0 else _LIST_ABOVE), _key(item)
+    if _sign(item) == 0:  # a 0 or a release word that more follows: below or above the end, as that is
+        below = _sign(rest) < 0
+        if isinstance(item, int):
+            return (_ZERO_BELOW if below else _ZERO_ABOVE), 0
+        return (_RELEASE_BELOW if below else _RELEASE_ABOVE), item
+    if isinstance(item, int):
+        return _NUMBER, item
+    return (_WORD_BELOW if item < _RELEASE_RANK else _WORD_ABOVE), item
 
 
-def _compare_qualifier(left: str, right: Item | None) -> int:
-    if right is None:
-        return sign(left, _RELEASE_RANK)  # 1-rc < 1 < 1-sp
-    return sign(left, right) if isinstance(right, str) else -1
-
-
-def _compare_list(left: tuple, right: Item | None) -> int:
-    if right is None:
-        # The whole list against nothing, item by item (MNG-6964).
-        return next((order for item in left if (order := _compare(item, None))), 0)
-    if isinstance(right, int):
-        return -1
-    if isinstance(right, str):
-        return 1
-    for i in range(max(len(left), len(right))):
-        order = _compare(left[i] if i < len(left) else None, right[i] if i < len(right) else None)
-        if order:
-            return order
-    return 0
+def _sign(item: Item) -> int:
+    """ComparableVersion's compareTo against a missing item: a sub-list by its
+    first item that is not null (MNG-6964)."""
+    if isinstance(item, int):
+        return int(item != 0)
+    if isinstance(item, str):
+        return sign(item, _RELEASE_RANK)  # 1-rc < 1 < 1-sp
+    return next((order for part in item if (order := _sign(part))), 0)

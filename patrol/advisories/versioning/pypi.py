@@ -54,7 +54,7 @@ def _words(text: str) -> Iterator[str]:
     alpha, beta and candidate tags sort before the plain release."""
     # Splitting on a captured pattern keeps both the matches and the text between.
     for piece in _PARTS.split(text):
-        piece = _RENAMED.get(piece, piece)
-        if piece and piece != ".":
-            yield piece.zfill(8) if piece[0].isdigit() else "*" + piece
+        word = _RENAMED.get(piece, piece)
+        if word and word != ".":
+            yield word.zfill(8) if word[0].isdigit() else "*" + word
     yield _FINAL

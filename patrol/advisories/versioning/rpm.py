@@ -86,4 +86,5 @@ def _against(head_a: str, head_b: str, mark: str, rank_with_end: int) -> int:
 
 
 def _run(text: str, digits: bool) -> str:
-    return (_DIGITS if digits else _LETTERS).match(text).group()
+    found = (_DIGITS if digits else _LETTERS).match(text)
+    return found.group() if found else ""

@@ -15,8 +15,8 @@ from patrol.advisories.versioning.errors import Ordered, sign
 
 _VALID = re.compile(r"[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?", re.ASCII)
 _SEGMENT = re.compile(r"[0-9]+|[a-zA-Z]+", re.ASCII)
-_CPU = r"x86_64|x86|x64|i[3-6]86|amd64|arm64|aarch64|armv?\d*[a-z]*|universal|powerpc64le|powerpc|ppc64le|ppc64|s390x|sparc\w*|mips\w*|riscv64"
-_PLATFORM = re.compile(rf"-(?:(?:{_CPU})-[a-z][a-z0-9_]*(?:-[a-z0-9_.]+)?|java|jruby|dalvik\d*|mswin\d*|mingw\d*|dotnet)\Z", re.ASCII)
+_CPU = r"x86_64|x86|x64|i[3-6]86|amd64|arm64|aarch64|armv?\d*[a-z]*|universal|powerpc64le|powerpc|ppc64le|ppc64|s390x|sparc\w*|mips\w*|riscv64"  # noqa: E501
+_PLATFORM = re.compile(rf"-(?:(?:{_CPU})-[a-z][a-z0-9_]*(?:-[a-z0-9_.]+)?|java|jruby|dalvik\d*|mswin\d*|mingw\d*|dotnet)\Z", re.ASCII)  # noqa: E501
 
 
 class InvalidGemVersion(ValueError):

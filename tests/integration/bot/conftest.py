@@ -18,12 +18,12 @@ from tests.support.slack_steps import linked_account, slack_requests
 
 
 @pytest.fixture
-def slack(app, live_server) -> SlackRequests:  # noqa: ANN001, F811 - live_server is the fixture
+def slack(app, live_server) -> SlackRequests:
     return slack_requests(app, live_server)
 
 
 @pytest.fixture
-def owner(make_account, runner):  # noqa: ANN001, ANN201 - pytest's runner and a Caller
+def owner(make_account, runner):
     """A new account that the workspace TEAM acts for."""
     return linked_account(runner, make_account)
 

@@ -9,6 +9,7 @@ and by Bolt's own default check, which stays on.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from flask import Flask
 from slack_bolt import App
@@ -33,7 +34,7 @@ def build(app: Flask) -> App:
     threads = background.get(app).add(ListenerThreads())
     # Over Socket Mode requests are not signed (the socket is Patrol's own), so "" is no loophole:
     # the HTTP route, which checks signatures, only exists with a signing secret.
-    common = {"signing_secret": slack.signing_secret or "", "client": client,
+    common: dict[str, Any] = {"signing_secret": slack.signing_secret or "", "client": client,
               "listener_executor": threads.executor}
     # Distribution to many workspaces (OAuth) needs the app's client id and secret.
     store = oauth.installation_store(app, slack.client_id) if slack.client_id and slack.client_secret else None

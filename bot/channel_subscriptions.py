@@ -49,7 +49,7 @@ class ChannelCommands:
     def _subscribe(self, api: PatrolApi, account_id: int, question: Subscription, channel: targets.Channel,
                    client: WebClient, user: str) -> Message | None:
         server = matching.find(api.servers(), question.server) if question.server else None
-        wanted = targets.Wanted(server and server["id"], server and server["name"],
+        wanted = targets.Wanted(server["id"] if server else None, server["name"] if server else None,
                                 list(question.events) if question.events else None, question.min_severity,
                                 question.known_exploited_only)
         text = say("subscriptions", "subscribed", server=wanted.server_name, names=_names(wanted.events),

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
+    InputInteractiveElement,
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
@@ -99,7 +100,7 @@ def read(values: Mapping, by: str) -> Submitted | dict[str, str]:
                 for field, block, value, allowed in (("reason", REASON, reason, REASONS),
                                                      ("scope", SCOPE, scope, SCOPES))
                 if value not in allowed}
-    if problems:
+    if problems or reason is None or scope is None:  # both were chosen when nothing is wrong
         return problems
     comment = _field(values, COMMENT).get("value")
     decision = {"reason": reason, "comment": comment or None,
@@ -123,7 +124,7 @@ def _field(values: Mapping, block: str) -> dict:
     return found if isinstance(found, dict) else {}
 
 
-def _input(block_id: str, label: str, element: object, *, optional: bool = False) -> InputBlock:
+def _input(block_id: str, label: str, element: InputInteractiveElement, *, optional: bool = False) -> InputBlock:
     return InputBlock(block_id=block_id, label=_plain(label), element=element, optional=optional)
 
 

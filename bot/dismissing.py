@@ -100,7 +100,8 @@ def submitted(answerer: Answerer, body: dict, team_id: str | None) -> dict:
     refused = answerer.answer_as(team_id, dismiss)  # None unless the workspace or the API said no
     if problems:
         return {"response_action": "errors", "errors": problems}
-    return _result(done[0] if done else refused.fallback, done=bool(done))
+    # dismiss() either dismissed, found problems (answered above) or was refused
+    return _result(done[0] if done or refused is None else refused.fallback, done=bool(done))
 
 
 def _result(text: str, *, done: bool) -> dict:

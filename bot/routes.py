@@ -26,8 +26,9 @@ SIGN_IN = "/signin"
 def mount(app: Flask, bolt: App, *, events: bool = True) -> None:
     """The OAuth pages when OAuth is set up; /slack/events when `events` (a signing secret checks it)."""
     handler = SlackRequestHandler(bolt)
-    if events:
-        guard = SlackRequestGuard(config.of(app, Slack).signing_secret, get_db(app))
+    secret = config.of(app, Slack).signing_secret
+    if events and secret:
+        guard = SlackRequestGuard(secret, get_db(app))
         app.add_url_rule(EVENTS_PATH, "slack_events", _events_view(bolt, guard), methods=["POST"])
     if bolt.oauth_flow is not None:
         app.add_url_rule(oauth.INSTALL_PATH, "slack_install", _install_view(bolt.oauth_flow))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.command_errors import BadOption, MissingServer, UnexpectedWords
 from patrol import events
@@ -47,7 +48,9 @@ def parse(action: str, words: list[str]) -> Subscription:
 
 def _options(words: list[str], *, allowed: bool) -> tuple[dict, list[str]]:
     """`--events a,b` / `--events=a,b`, `--min-severity high` and `--known-exploited`; the other words."""
-    found, rest, pending = {}, [], None
+    found: dict[str, Any] = {}
+    rest: list[str] = []
+    pending: str | None = None
     for word in words:
         name, equals, value = word.partition("=")
         if pending:

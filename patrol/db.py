@@ -12,7 +12,7 @@ from typing import cast
 from pathlib import Path
 
 from flask import Flask, current_app, g, request
-from sqlalchemy import CursorResult, Engine, MetaData, Result, create_engine, event
+from sqlalchemy import CursorResult, Engine, MetaData, Result, Table, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from patrol import config
@@ -152,3 +152,9 @@ def rows_changed(result: Result) -> int:
     """How many rows an UPDATE or DELETE touched: its result is a CursorResult, which
     `Session.execute` is not typed to say."""
     return cast(CursorResult, result).rowcount
+
+
+def table(model: type[Base]) -> Table:
+    """A mapped class's table, for Core statements on hot paths (no ORM bookkeeping
+    per row); declarative classes are typed as holding any FromClause."""
+    return cast(Table, model.__table__)

@@ -48,7 +48,7 @@ def require_room(session: Session, owner: Account | Server, quota: Quota, rows: 
     if not limit:
         return
     _lock(session, owner)
-    held = session.scalar(select(func.count()).select_from(rows.subquery()))
+    held = session.scalar(select(func.count()).select_from(rows.subquery())) or 0
     if held >= limit:
         raise QuotaExceeded(f"This account has {held} {quota.what}, the most it may have "
                             f"(the limit is set by {quota.variable}). Remove one first.")

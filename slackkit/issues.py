@@ -55,7 +55,7 @@ def issue_row(say: Wording, issue: Mapping, dismiss_on: object) -> Block:
     return blocks.dismissable_section(say, text, dismiss_on, issue["id"])
 
 
-def _upgrades(say: Wording, issues: list[Mapping], upgrades: list[Mapping]) -> list[Block]:
+def _upgrades(say: Wording, issues: list[Mapping], upgrades: Sequence[Mapping]) -> list[Block]:
     """The upgrade groups that fix the listed issues, in the API's order (most useful first)."""
     mine = upgrades_of(issues, upgrades)
     if not mine:

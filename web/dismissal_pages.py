@@ -27,7 +27,7 @@ def _issue(session: Session, server_id: int, issue_id: int) -> tuple[Server, Iss
     """The caller's server and one of its open issues; 404 for anything else."""
     server = servers.get(session, access.account(), server_id)
     issue = dismissals.issue_target(session, server, issue_id).issue
-    if issue.resolved_at is not None:
+    if issue is None or issue.resolved_at is not None:
         raise NotFound("Issue is resolved")
     return server, issue
 

@@ -43,11 +43,13 @@ def page_url(param: str, number: int, anchor: str | None = None) -> str:
     """This page's address with `param` set to `number` (a template global for pager links)."""
     args: dict[str, Any] = {name: value for name, value in request.args.items() if name != PARTIAL}
     args[param] = number
-    return url_for(request.endpoint, **(request.view_args or {}), **args, _anchor=anchor)
+    endpoint = request.endpoint or ""  # pager links are made while a routed request renders
+    return url_for(endpoint, **(request.view_args or {}), **args, _anchor=anchor)
 
 
 def live_url() -> str:
     """This page's address, with its filters and pages, asking for the live region only
     (a template global for `data-live`)."""
-    args = {name: value for name, value in request.args.items() if name != PARTIAL}
-    return url_for(request.endpoint, **(request.view_args or {}), **args, **{PARTIAL: 1})
+    args: dict[str, Any] = {name: value for name, value in request.args.items() if name != PARTIAL}
+    args[PARTIAL] = 1
+    return url_for(request.endpoint or "", **(request.view_args or {}), **args)

@@ -121,5 +121,6 @@ def inline_code(text: str | None) -> Markup:
     )
 
 
-FILTERS = {"exact": exact, "utc": utc, "ago": ago, "days_ago": days_ago, "duration": duration,
-           "inline_code": inline_code, "markdown": markdown.block, "markdown_inline": markdown.inline}
+FILTERS: dict[str, Callable[..., Any]] = {
+    "exact": exact, "utc": utc, "ago": ago, "days_ago": days_ago, "duration": duration, "inline_code": inline_code,
+    "markdown": markdown.block, "markdown_inline": markdown.inline}

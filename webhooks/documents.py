@@ -1,11 +1,13 @@
 """The event as the event API returns it (and as Slack messages tell it)."""
 from __future__ import annotations
 
+from sqlalchemy import Row
+
 from patrol.clock import iso
 from patrol.models import Event
 
 
-def event_document(event: Event, webhook_id: str | None) -> dict:
+def event_document(event: Event | Row, webhook_id: str | None) -> dict:
     """`event` (an Event, or a row of its columns) as the API shows it to `webhook_id`;
     the claim makes one with None per event and fills in each delivery's webhook."""
     payload = event.payload or {}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from patrol import wakeups
 from patrol.clock import now
-from patrol.db import Database
+from patrol.db import Database, table
 from patrol.models import Event
 from webhooks import queue, subscriptions
 from webhooks.models import Delivery, Webhook
@@ -41,10 +41,10 @@ def dispatch(db: Database, limit: int = BATCH) -> int:
             for webhook in hooks.get(event.account_id, [])
             if subscriptions.wants(webhook, event)
         ]
-        session.execute(update(Event.__table__).where(Event.id.in_([event.id for event in batch]))
+        session.execute(update(table(Event)).where(Event.id.in_([event.id for event in batch]))
                         .values(dispatched_at=moment))
         if made:
-            session.execute(insert(Delivery.__table__), made)
+            session.execute(insert(table(Delivery)), made)
             wakeups.notify(session, queue.DELIVERIES)
         return len(batch)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import Row
+
 from webhooks.models import Webhook
 from webhooks.outcomes import Decision
 from webhooks.results import Result
@@ -42,7 +44,7 @@ class Finished:
     pace: timedelta | None = None
 
 
-def signing_secrets(hook: Webhook, moment: datetime) -> list[str]:
+def signing_secrets(hook: Webhook | Row, moment: datetime) -> list[str]:
     """The current secret, and the previous one while its rotation window lasts
     (`hook` is a Webhook or a row of its columns)."""
     secrets = [hook.secret]

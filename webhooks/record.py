@@ -15,12 +15,12 @@ from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from patrol.clock import now
-from patrol.db import Database
+from patrol.db import Database, table
 from webhooks.items import Finished
 from webhooks.models import DELIVERING, FAILED, SUCCEEDED, Attempt, Delivery, Webhook
 
-ATTEMPTS = Attempt.__table__
-DELIVERIES = Delivery.__table__
+ATTEMPTS = table(Attempt)
+DELIVERIES = table(Delivery)
 # One statement for every finished delivery of a batch, run as executemany.
 MOVE_ON = (
     update(DELIVERIES).where(DELIVERIES.c.id == bindparam("delivery"))
@@ -103,7 +103,7 @@ def _update_webhooks(session: Session, owned: list[Finished], failing: set[str],
     plain = [w for w, items in by_webhook.items() if all(_plain_success(item) for item in items)]
     recovered = [w for w in plain if w in failing]
     if recovered:
-        session.execute(update(Webhook.__table__).where(Webhook.id.in_(recovered)).values(failing_since=None))
+        session.execute(update(table(Webhook)).where(Webhook.id.in_(recovered)).values(failing_since=None))
     troubled = set(by_webhook) - set(plain)
     if not troubled:
         return

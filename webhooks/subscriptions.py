@@ -1,6 +1,8 @@
 """Which webhooks an event goes to."""
 from __future__ import annotations
 
+from sqlalchemy import Row
+
 from patrol import events
 from patrol.advisories.severity import rank
 from patrol.models import Event
@@ -18,7 +20,7 @@ def effective_events(webhook: Webhook) -> tuple[str, ...]:
     return SLACK_DEFAULT if webhook.kind in SLACK_KINDS else SUBSCRIBABLE
 
 
-def wants(webhook: Webhook, event: Event) -> bool:
+def wants(webhook: Webhook, event: Event | Row) -> bool:
     """True when `event` is for `webhook`; a test event goes to its one webhook only."""
     if event.recipient is not None:
         return event.recipient == webhook.id

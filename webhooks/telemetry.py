@@ -26,7 +26,7 @@ from webhooks.queue import Finished
 
 log = logging.getLogger("patrol.delivery")
 # A decision's status, as an attempt's outcome: a pending delivery will be retried.
-OUTCOMES = {SUCCEEDED: "succeeded", PENDING: "retrying", FAILED: "failed"}
+OUTCOMES: dict[str, str] = {SUCCEEDED: "succeeded", PENDING: "retrying", FAILED: "failed"}
 
 ATTEMPTS = Counter(
     "patrol_webhook_deliveries", "Delivery attempts this process made, by outcome and webhook kind.",

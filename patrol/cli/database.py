@@ -5,7 +5,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from patrol import config, migrate
+from patrol import migrate
+from patrol.db import get_db
 
 
 @click.group()
@@ -18,4 +19,4 @@ def db() -> None:
 def upgrade() -> None:
     """Migrate the database to the newest schema."""
     migrate.upgrade(current_app)
-    click.echo(f"Database is up to date: {config.of(current_app, config.Core).database_url.split('@')[-1]}")
+    click.echo(f"Database is up to date: {get_db(current_app).url.split('@')[-1]}")

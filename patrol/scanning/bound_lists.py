@@ -13,8 +13,9 @@ import json
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, any_, bindparam, func, literal_column, select
+from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, func, literal_column, select
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import InstrumentedAttribute
 
 
 class BoundList:
@@ -24,11 +25,11 @@ class BoundList:
         self.name = name
         self.is_array = dialect.name == "postgresql"
 
-    def contains(self, column: ColumnElement) -> ColumnElement[bool]:
+    def contains(self, column: ColumnElement | InstrumentedAttribute) -> ColumnElement[bool]:
         """`column` is one of the list's values."""
         if self.is_array:
             return column == any_(bindparam(self.name, type_=ARRAY(column.type)))
-        values = select(literal_column("value")).select_from(func.json_each(bindparam(self.name)))
+        values: Select = select(literal_column("value")).select_from(func.json_each(bindparam(self.name)))
         return column.in_(values.scalar_subquery())
 
     def value(self, values: Collection[Any]) -> Any:

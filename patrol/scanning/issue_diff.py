@@ -48,7 +48,7 @@ def apply(session: Session, scan: Scan, findings: list[Finding]) -> Outcome:
     open_rows = session.connection().execute(
         select(*_OPEN_COLUMNS).where(Issue.server_id == scan.server_id, Issue.resolved_at.is_(None))
     )
-    previous = {row[_IDENTITY]: row for row in open_rows}
+    previous: dict[tuple, Row] = {tuple(row[_IDENTITY]): row for row in open_rows}
     fresh, kept = [], []
     for key, finding in {finding.identity: finding for finding in findings}.items():
         row = previous.pop(key, None)  # what stays in `previous` is gone

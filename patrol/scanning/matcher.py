@@ -103,7 +103,7 @@ def _hits(probes: list[_Probe], candidates: Iterable[_Candidate]) -> list[tuple[
     alike: dict[tuple[str | None, str], list[_Probe]] = defaultdict(list)
     for probe in probes:
         alike[(probe.release, probe.version)].append(probe)
-    found = []
+    found: list[tuple[_Probe, int, str | None]] = []
     for advisory_id, advisory_release, matcher in candidates:
         for (release, version), same in alike.items():
             if release and advisory_release and not releases.same_release(ecosystem, advisory_release, release):

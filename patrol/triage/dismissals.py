@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from sqlalchemy import Row, delete, false, or_, select, update
+from sqlalchemy import delete, false, or_, select, update
 from sqlalchemy.orm import Session
 
 from patrol.clock import now
@@ -16,6 +17,17 @@ from patrol.errors import NotFound
 from patrol.models import Account, Advisory, Dismissal, DismissalAudit, Issue, Server
 from patrol.scanning.bound_lists import BoundList
 from patrol.triage.digests import ranges_digests
+
+
+class IssueKeys(Protocol):
+    """What deciding coverage reads of an issue: an Issue, or one read as columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def advisory_id(self) -> int: ...
+    @property
+    def server_id(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -77,7 +89,7 @@ def restore(session: Session, account: Account, target: Target, actor: str) -> N
     _silence(session, account, target, False)
 
 
-def active_for(session: Session, account_id: int, issues: Sequence[Issue | Row]) -> dict[int, Dismissal]:
+def active_for(session: Session, account_id: int, issues: Sequence[IssueKeys]) -> dict[int, Dismissal]:
     """The dismissal that covers each issue, by issue id (the narrowest wins)."""
     advisory_ids = {issue.advisory_id for issue in issues}
     if not advisory_ids:
@@ -109,7 +121,7 @@ def covered(session: Session, account_id: int, server_id: int):  # noqa: ANN201 
     return or_(Issue.id.in_(issue_ids), Issue.advisory_id.in_(advisory_ids)) if rows else false()
 
 
-def _covering(rows: list[Dismissal], issue: Issue | Row) -> Dismissal | None:
+def _covering(rows: list[Dismissal], issue: IssueKeys) -> Dismissal | None:
     fits = [row for row in rows if row.advisory_id == issue.advisory_id and (
         row.issue_id == issue.id or (row.scope == "server" and row.server_id == issue.server_id)
         or row.scope == "account")]

@@ -22,4 +22,4 @@ class ChannelSender:
         api = webapi.WebApi(self.api_url, token, self.timeout)
         # The card counts and keeps only the issues the subscription wants, as its message shows them.
         event = payloads.wanted(item.event, item.min_severity, item.known_exploited_only)
-        return self.living.deliver(api, item.webhook_id, item.slack_channel_id, event, messages).result
+        return self.living.deliver(api, item.webhook_id, channel, event, messages).result

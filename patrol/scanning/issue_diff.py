@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from patrol.clock import now
@@ -47,8 +47,8 @@ def apply(session: Session, scan: Scan, findings: list[Finding]) -> Outcome:
     """Open new issues, refresh kept ones, resolve gone ones."""
     open_rows = session.connection().execute(
         select(*_OPEN_COLUMNS).where(Issue.server_id == scan.server_id, Issue.resolved_at.is_(None))
-    )
-    previous: dict[tuple, Row] = {tuple(row[_IDENTITY]): row for row in open_rows}
+    ).tuples()
+    previous: dict[tuple, tuple] = {cast(tuple, row[_IDENTITY]): row for row in open_rows}  # a slice of a row
     fresh, kept = [], []
     for key, finding in {finding.identity: finding for finding in findings}.items():
         row = previous.pop(key, None)  # what stays in `previous` is gone
@@ -86,7 +86,7 @@ def _issue_row(scan: Scan, finding: Finding, moment: datetime) -> dict:
     }
 
 
-def _refresh(session: Session, kept: list[tuple[Row, Finding]]) -> None:
+def _refresh(session: Session, kept: list[tuple[tuple, Finding]]) -> None:
     """Update the kept issues whose facts changed (a steady rescan changes none)."""
     changed = [
         {"id": row[0], "software_version": fresh[0], "fixed_in": fresh[1], "severity": fresh[2]}
@@ -107,7 +107,7 @@ def _resolve(session: Session, scan_id: int, ids: list[int], moment: datetime) -
         )
 
 
-def _still_open(server_id: int, kept: list[tuple[Row, Finding]],
+def _still_open(server_id: int, kept: list[tuple[tuple, Finding]],
                 opened: Iterable[tuple[int, Finding]]) -> list[OpenIssue]:
     """The kept issues (with their refreshed severity) and the new ones (never silenced yet), by id."""
     rows = [OpenIssue(row[0], row[1], server_id, finding.advisory.severity, row[7])

@@ -75,7 +75,8 @@ def _run(app: Flask, url: str, receiver: Receiver, args: argparse.Namespace) -> 
     db = get_db(app)
     _common.heading("machine")
     _common.show(_common.machine_facts(db))
-    target = outbox.set_up(db, receiver, args.webhooks, LOOPBACK)
+    with app.app_context():  # quotas read the app's settings
+        target = outbox.set_up(db, receiver, args.webhooks, LOOPBACK)
     count = args.events * args.webhooks
     before = _baseline(receiver, target.hook_ids, count)
     with _engine(app, url, args) as cpu:

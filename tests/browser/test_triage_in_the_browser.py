@@ -17,7 +17,7 @@ from tests.support.browser import screenshot
 from tests.support.receivers import wait_until
 from tests.support.web_pages import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.extensions("web")]
 MINIMIST = re.compile(r"GHSA-\S+.*minimist", re.S)
 
 

@@ -16,6 +16,8 @@ from tests.support.demo_server import DemoServer, demo_data, make_demo_server, s
 from tests.support.web_pages import post_form, signed_in_as, text
 from webhooks.models import Webhook
 
+pytestmark = pytest.mark.extensions("web")
+
 SAFE = [{"n": "left-pad", "v": "1.3.0", "e": "npm"}]
 
 

@@ -52,6 +52,7 @@ def test_a_concurrency_below_one_is_a_one_line_error(given):
     assert result.output.strip() == f"Error: --concurrency must be 1 or more, not {given}"
 
 
+@pytest.mark.extensions("webhooks")
 def test_the_concurrency_flag_sizes_the_engine_the_worker_builds(client, db, make_account, receivers,
                                                                  start_worker):
     owner = make_account()

@@ -1,6 +1,8 @@
 """The bot's Block Kit answers: order, cuts, escaping and Slack's limits."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from hypothesis import given, settings
@@ -55,7 +57,7 @@ def test_status_cuts_a_long_list_and_counts_the_rest():
 
     listed = sum(len(block["text"]["text"].splitlines()) for block in body["blocks"] if block["type"] == "section")
     assert listed == MAX_SERVERS
-    assert "…and 10 more servers, with fewer issues." in all_text(body)
+    assert "…and 10 more servers, lower in risk." in all_text(body)
 
 
 def test_no_servers_says_how_to_add_one():
@@ -123,3 +125,51 @@ def test_any_issue_answer_is_within_slacks_limits(name, found):
                                                         "started_at": None, "finished_at": None}),
                                   issues, groups, None)):
         assert limits.check(payload(message)) == []
+
+
+def unsure(server_id, name, state, **more):
+    """A server object whose verdict is not green, as the API gives it."""
+    return {**server(server_id, name), "state": state, "software_count": 0 if state == "empty" else 3, **more}
+
+
+def test_status_never_paints_an_empty_stale_or_unscanned_server_green():
+    nine_days_ago = (datetime.now(timezone.utc) - timedelta(days=9, hours=2)).isoformat()
+    body = payload(status_list([
+        (unsure(1, "empty.example.com", "empty"), {}),
+        (unsure(2, "stale.example.com", "stale", last_push_at=nine_days_ago), {"medium": 2}),
+        (unsure(3, "new.example.com", "never_scanned"), {}),
+        ({**server(4, "clean.example.com"), "state": "ok"}, {}),
+    ]))
+
+    lines = dict(line.split(" *", 1)[::-1] for line in body["blocks"][1]["text"]["text"].splitlines())
+    assert lines == {
+        "stale.example.com* · Stale: last push 9 days ago · 2 medium · never scanned": ":large_yellow_circle:",
+        "empty.example.com* · No software reported · never scanned": ":warning:",
+        "new.example.com* · Never scanned": ":grey_question:",
+        "clean.example.com* · no open issues · never scanned": ":white_check_mark:",
+    }
+    assert list(lines.values())[0] == ":large_yellow_circle:", "stale comes right after critical, before the rest"
+
+
+@pytest.mark.parametrize(("state", "verdict"), [("empty", "No software reported"), ("never_scanned", "Never scanned"),
+                                                ("stale", "Stale: no push recorded")])
+def test_server_detail_says_why_there_is_no_verdict_instead_of_celebrating(state, verdict):
+    body = payload(server_detail(unsure(1, "web1", state), [], [], None))
+
+    text = all_text(body)
+    assert f":warning: {verdict}." in text
+    assert "No open issues" not in text and ":tada:" not in text
+
+
+def test_server_detail_dates_the_advisories_its_verdict_rests_on():
+    synced = {**server(1, "web1"), "state": "ok", "software_count": 4, "advisories_as_of": "2026-11-02T08:00:00+00:00"}
+    unsynced = {**synced, "advisories_as_of": None}
+
+    dated = payload(server_detail(synced, [], [], None))["blocks"][2]
+    undated = payload(server_detail(unsynced, [], [], None))["blocks"][2]
+
+    assert dated["type"] == "context"
+    assert dated["elements"][0]["text"] == (
+        f"Advisories as of <!date^{int(datetime(2026, 11, 2, 8, tzinfo=timezone.utc).timestamp())}"
+        "^{date_short_pretty} at {time}|2026-11-02T08:00:00+00:00>")
+    assert undated["elements"][0]["text"] == "Advisories not synced by Patrol"

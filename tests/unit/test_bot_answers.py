@@ -141,14 +141,13 @@ def test_status_never_paints_an_empty_stale_or_unscanned_server_green():
         ({**server(4, "clean.example.com"), "state": "ok"}, {}),
     ]))
 
-    lines = dict(line.split(" *", 1)[::-1] for line in body["blocks"][1]["text"]["text"].splitlines())
-    assert lines == {
-        "stale.example.com* · Stale: last push 9 days ago · 2 medium · never scanned": ":large_yellow_circle:",
-        "empty.example.com* · No software reported · never scanned": ":warning:",
-        "new.example.com* · Never scanned": ":grey_question:",
-        "clean.example.com* · no open issues · never scanned": ":white_check_mark:",
-    }
-    assert list(lines.values())[0] == ":large_yellow_circle:", "stale comes right after critical, before the rest"
+    lines = body["blocks"][1]["text"]["text"].splitlines()
+    assert lines == [  # the API's risk order: stale first, then no verdict, then green
+        ":large_yellow_circle: *stale.example.com* · Stale: last push 9 days ago · 2 medium · never scanned",
+        ":warning: *empty.example.com* · No software reported · never scanned",
+        ":grey_question: *new.example.com* · Never scanned",
+        ":white_check_mark: *clean.example.com* · no open issues · never scanned",
+    ]
 
 
 @pytest.mark.parametrize(("state", "verdict"), [("empty", "No software reported"), ("never_scanned", "Never scanned"),
@@ -173,3 +172,12 @@ def test_server_detail_dates_the_advisories_its_verdict_rests_on():
         f"Advisories as of <!date^{int(datetime(2026, 11, 2, 8, tzinfo=timezone.utc).timestamp())}"
         "^{date_short_pretty} at {time}|2026-11-02T08:00:00+00:00>")
     assert undated["elements"][0]["text"] == "Advisories not synced by Patrol"
+
+
+def test_no_issues_is_good_news_only_for_a_server_in_the_ok_state():
+    clean = {**server(1, "web1"), "state": "ok", "software_count": 3}
+    stale = unsure(1, "web1", "stale", last_push_at=(datetime.now(timezone.utc) - timedelta(days=4)).isoformat())
+
+    assert payload(issue_list(clean, [], [], None, None))["text"] == "*web1* has no open issues. :tada:"
+    assert payload(issue_list(stale, [], [], "high", None))["text"] == (
+        ":warning: *web1*: Stale: last push 4 days ago, so no open issues is no all-clear.")

@@ -279,3 +279,21 @@ def test_a_clean_scan_that_checked_software_keeps_its_tick():
 
     assert payload["blocks"][0]["text"]["text"] == ":white_check_mark: Scan finished: web1.example.com"
     assert any("no open issues. :tada:" in text for text in texts(payload))
+
+
+@pytest.mark.parametrize(("new", "returned", "header", "intro"), [
+    (3, 0, "3 new issues", "The latest scan of *web1.example.com* found issues that were not there before:"),
+    (0, 3, "3 returning issues", "Issues of *web1.example.com* that were set aside are back, because their "
+                                 "dismissal expired or their advisory changed the versions it affects:"),
+    (2, 1, "3 new or returning issues", "The latest scan of *web1.example.com* found issues that were not there "
+                                        "before, and 1 set aside earlier is back, because their dismissal expired "
+                                        "or their advisory changed the versions it affects:"),
+])
+def test_issues_that_come_back_from_a_dismissal_are_not_called_new(new, returned, header, intro):
+    event = issue_event(3)
+    event["counts"] = {**event["counts"], "new": new, "returned": returned}
+
+    payload = render(event, CTX)
+
+    assert texts(payload)[:2] == [f":rotating_light: {header} on web1.example.com", intro]
+    assert payload["text"].startswith(f"web1.example.com: {header} (")

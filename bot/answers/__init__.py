@@ -64,6 +64,7 @@ def facts_of_server(server: Mapping) -> dict:
         "state": server.get("state"),
         "push_days": days_since(server.get("last_push_at")),
         "software_count": server.get("software_count") or 0,
+        "dismissed": server.get("dismissed_issue_count") or 0,
         "advisories_as_of": moment(server.get("advisories_as_of")),
         "scanning": bool(server.get("scanning")),
         "last_scan": last and {

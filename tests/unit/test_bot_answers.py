@@ -181,3 +181,11 @@ def test_no_issues_is_good_news_only_for_a_server_in_the_ok_state():
     assert payload(issue_list(clean, [], [], None, None))["text"] == "*web1* has no open issues. :tada:"
     assert payload(issue_list(stale, [], [], "high", None))["text"] == (
         ":warning: *web1*: Stale: last push 4 days ago, so no open issues is no all-clear.")
+
+
+def test_server_detail_counts_dismissed_issues_apart():
+    shown = {**server(1, "web1"), "state": "vulnerable", "software_count": 4, "dismissed_issue_count": 2}
+
+    state = payload(server_detail(shown, [issue(1)], [], None))["blocks"][1]["text"]["text"]
+
+    assert state.endswith("1 open issue. 2 dismissed, counted apart.")

@@ -1,4 +1,4 @@
-"""The App Home tab: the linked account's servers worst first, the advisory
+"""The App Home tab: the linked account's servers riskiest first, the advisory
 database's age, this workspace's channel subscriptions, and buttons to scan
 or open the worst servers. A workspace that is not linked is told how to link.
 
@@ -37,7 +37,7 @@ def view(answerer: Answerer, team_id: str | None, note: str | None = None) -> di
 
 def _home(answerer: Answerer, api: PatrolApi, team_id: str | None) -> Message:
     servers = api.servers()
-    pairs = sorted(((server, questions.counts(api, server)) for server in servers), key=rank)
+    pairs = sorted(((server, questions.counts(server)) for server in servers), key=rank)
     listing = status_list(pairs)
     body = [blocks.header(say("home", "header")), blocks.section(say("home", "intro")),
             *listing.blocks, *_buttons([server for server, _ in pairs[:WITH_BUTTONS]], answerer.public_url),

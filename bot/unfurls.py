@@ -15,7 +15,7 @@ from bot.answers.listing import worst
 from bot.patrol_api import PatrolApi, PatrolApiError
 from bot.replying import Answerer
 from patrol.servers import MAX_ID
-from slackkit import blocks, severity
+from slackkit import blocks
 
 MAX_LINKS = 5  # Slack sends at most a few links per message; more would be a flood
 
@@ -43,7 +43,7 @@ def cards(answerer: Answerer, team_id: str | None, wanted: dict[str, int]) -> di
                 server = api.server(server_id)
             except PatrolApiError:
                 continue  # not this account's server (or gone): no card
-            made[url] = {"blocks": [block.to_dict() for block in _card(api, server)]}
+            made[url] = {"blocks": [block.to_dict() for block in _card(server)]}
         return Message("", [])  # the cards are what was asked for; this answer is never shown
 
     if wanted:
@@ -51,8 +51,8 @@ def cards(answerer: Answerer, team_id: str | None, wanted: dict[str, int]) -> di
     return made
 
 
-def _card(api: PatrolApi, server: dict) -> list:
-    counts = questions.counts(api, server)
-    line = say("status", "line", server=facts_of_server(server), counts=severity.ordered(counts),
+def _card(server: dict) -> list:
+    counts = questions.counts(server)
+    line = say("status", "line", server=facts_of_server(server), counts=counts,
                worst=worst(counts))
     return [blocks.section(line), blocks.context(say("unfurl", "footer"))]

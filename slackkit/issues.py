@@ -22,9 +22,10 @@ TEMPLATE = "new_server_issues"
 def new_server_issues(event: Mapping, ctx: MessageContext, say: Wording) -> Message:
     issues = severity.worst_first(event.get("issues") or [])
     server, by_severity = server_name(event), severity.counts(issues)
+    returned = (event.get("counts") or {}).get("returned") or 0  # back from a dismissal, not new
     body = [
-        blocks.header(say(TEMPLATE, "header", server=server, count=len(issues))),
-        blocks.section(say(TEMPLATE, "intro", server=server)),
+        blocks.header(say(TEMPLATE, "header", server=server, count=len(issues), returned=returned)),
+        blocks.section(say(TEMPLATE, "intro", server=server, count=len(issues), returned=returned)),
         *blocks.fields([say(TEMPLATE, "severity_field", severity=name, count=count)
                         for name, count in by_severity.items()]),
         blocks.divider(),
@@ -34,7 +35,7 @@ def new_server_issues(event: Mapping, ctx: MessageContext, say: Wording) -> Mess
         *blocks.server_actions(say, server_id(event), ctx.public_url, interactive=True),
         *scan_footer(say, TEMPLATE, event.get("scan") or {}, "finished_at"),
     ]
-    fallback = say(TEMPLATE, "fallback", server=server, count=len(issues), counts=by_severity)
+    fallback = say(TEMPLATE, "fallback", server=server, count=len(issues), counts=by_severity, returned=returned)
     return Message(one_line(fallback), body)
 
 

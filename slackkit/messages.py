@@ -54,11 +54,12 @@ def scan_finished(event: Mapping, ctx: MessageContext, say: Wording) -> Message:
         "resolved": counts.get("resolved", scan.get("resolved_issue_count")) or 0,
         "open_count": counts.get("issues", scan.get("issue_count")) or 0,
         "counts": severity.ordered(ctx.severity_counts or {}),
+        "empty": counts.get("software") == 0,  # nothing was checked: no issues is no verdict
     }
     body = [
-        blocks.header(say("scan_finished", "header", server=server, failed=facts["failed"])),
+        blocks.header(say("scan_finished", "header", server=server, failed=facts["failed"], empty=facts["empty"])),
         blocks.section(say("scan_finished", "body", server=server, failed=facts["failed"],
-                           open_count=facts["open_count"])),
+                           open_count=facts["open_count"], empty=facts["empty"])),
         *([] if facts["failed"] else _finished_counts(say, facts)),
         *blocks.server_actions(say, server_id(event), ctx.public_url, interactive=True),
         *scan_footer(say, "scan_finished", scan, "finished_at"),

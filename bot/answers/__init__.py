@@ -7,6 +7,7 @@ against Slack's limits before it leaves.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from functools import cache
 
 from slack_sdk.models.blocks import Block
@@ -54,11 +55,17 @@ def packed(lines: list[str]) -> list[Block]:
 
 
 def facts_of_server(server: Mapping) -> dict:
-    """What the templates show of a server object, with times ready for `<!date>`."""
+    """What the templates show of a server object, with times ready for `<!date>`;
+    `state` is the API's verdict, which no answer may paint greener."""
     last = server.get("last_scan") or None
     return {
         "id": server.get("id"),
         "name": str(server.get("name") or server.get("id")),
+        "state": server.get("state"),
+        "push_days": days_since(server.get("last_push_at")),
+        "software_count": server.get("software_count") or 0,
+        "dismissed": server.get("dismissed_issue_count") or 0,
+        "advisories_as_of": moment(server.get("advisories_as_of")),
         "scanning": bool(server.get("scanning")),
         "last_scan": last and {
             "status": last.get("status"),
@@ -66,3 +73,11 @@ def facts_of_server(server: Mapping) -> dict:
             "moment": moment(last.get("finished_at") or last.get("started_at")),
         },
     }
+
+
+def days_since(iso: str | None) -> int | None:
+    """Whole days from `iso` to now, as the web counts a stale server's silence."""
+    at = moment(iso)
+    if at is None:
+        return None
+    return max(0, int(datetime.now(timezone.utc).timestamp() - at["ts"]) // 86400)

@@ -1,4 +1,4 @@
-"""`/patrol status SERVER`: one server, its state and its newest issues."""
+"""`/patrol status SERVER`: one server, its state, the advisories' age and its newest issues."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -19,6 +19,7 @@ def server_detail(server: Mapping, issues: Sequence[Mapping], upgrades: Sequence
     body = [
         blocks.header(say("server", "header", server=facts)),
         blocks.section(say("server", "state", server=facts, open_count=len(issues))),
+        *_advisory_age(facts),
         *blocks.fields([say("server", "severity_field", severity=level, count=count)
                         for level, count in counts.items()]),
         *upgrade_section(say("server", "upgrades_title"), upgrades, TOP_UPGRADES,
@@ -27,6 +28,12 @@ def server_detail(server: Mapping, issues: Sequence[Mapping], upgrades: Sequence
         *blocks.server_actions(button_wording(), facts["id"], public_url, interactive=True),
     ]
     return Message(say("server", "fallback", server=facts, open_count=len(issues), counts=counts), body)
+
+
+def _advisory_age(facts: Mapping) -> list[Block]:
+    """A clean verdict is only as good as the advisories it was checked against."""
+    text = say("server", "advisory_age", server=facts)
+    return [blocks.context(text)] if text else []
 
 
 def _newest(issues: Sequence[Mapping], name: str) -> list[Block]:

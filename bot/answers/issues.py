@@ -17,10 +17,11 @@ def issue_list(server: Mapping, issues: Sequence[Mapping], upgrades: Sequence[Ma
                public_url: str | None) -> Message:
     """The server's open issues rated `minimum` or worse (all when None): first the
     upgrades that fix them, then the issues worst first."""
-    name = facts_of_server(server)["name"]
+    facts = facts_of_server(server)
+    name = facts["name"]
     shown = severity.worst_first([issue for issue in issues if at_least(issue, minimum)])
     if not shown:
-        text = say("issues", "nothing", server=name, severity=minimum)
+        text = say("issues", "nothing", server=facts, severity=minimum)
         return Message(text, [blocks.section(text)])
     lines = [say("_bot", "issue_line", issue=issue_facts(issue)) for issue in shown[:MAX_LISTED]]
     fixes = upgrade_section(say("issues", "upgrades_title"), upgrades_of(shown, upgrades), MAX_UPGRADES,

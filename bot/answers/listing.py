@@ -1,9 +1,10 @@
-"""`/patrol status`: every server on one line, worst first."""
+"""`/patrol status`: every server on one line, riskiest first, as the API and the web rank them."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 from bot.answers import Message, facts_of_server, packed, say
+from patrol.triage.state import risk_key
 from slackkit import blocks, severity
 
 # Forty lines fill a screen; the rest are counted, and they have the fewest issues.
@@ -32,7 +33,6 @@ def worst(counts: Mapping[str, int]) -> str | None:
 
 
 def rank(entry: tuple[Mapping, Mapping[str, int]]) -> tuple:
-    """Sort key: most critical issues first, then most high, ..., then by name."""
+    """Sort key: the API's risk order (critical first, then stale, then the rest worst first)."""
     server, counts = entry
-    ordered = severity.ordered(counts)
-    return (*(-ordered.get(level, 0) for level in severity.ORDER), str(server.get("name")).lower())
+    return risk_key(severity.ordered(counts), str(server.get("state")), str(server.get("name")))

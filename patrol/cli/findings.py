@@ -3,6 +3,7 @@ code-scanning tools; and which findings fail a `--fail-on` gate."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import PurePosixPath
 
 from patrol import __version__
@@ -19,15 +20,27 @@ def at_or_above(issues: list[dict], level: str) -> list[dict]:
     return [issue for issue in issues if rank(issue["advisory"]["severity"]) <= rank(level)]
 
 
-def table(server: str, issues: list[dict]) -> str:
+def table(server: str, issues: list[dict], advisories_as_of: str | None) -> str:
+    """The verdict with the advisories' age beside it (no issues against old advisories
+    is not clean), then a row per issue."""
+    age = advisory_age(advisories_as_of)
     if not issues:
-        return f"{server}: no open issues."
+        return f"{server}: no open issues; {age}."
     rows = [_COLUMNS, *(_row(issue) for issue in issues)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     counts = {level: len([i for i in issues if i["advisory"]["severity"] == level]) for level in LEVELS}
     summary = ", ".join(f"{n} {level}" for level, n in counts.items() if n)
-    return "\n".join([f"{server}: {len(issues)} open issues ({summary})", *lines])
+    return "\n".join([f"{server}: {len(issues)} open issues ({summary}); {age}", *lines])
+
+
+def advisory_age(advisories_as_of: str | None) -> str:
+    """"advisories as of 2026-11-30 10:00 UTC", in the pages' UTC 24-hour form."""
+    if not advisories_as_of:
+        return "advisories not synced by Patrol"
+    at = datetime.fromisoformat(advisories_as_of)
+    at = at.astimezone(timezone.utc) if at.tzinfo else at
+    return f"advisories as of {at:%Y-%m-%d %H:%M} UTC"
 
 
 def _row(issue: dict) -> tuple[str, ...]:
@@ -37,8 +50,9 @@ def _row(issue: dict) -> tuple[str, ...]:
             advisory["id"], exploited, software["location"] or "")
 
 
-def as_json(server: str, scan: dict, issues: list[dict]) -> str:
-    return json.dumps({"server": server, "scan": scan, "issues": issues}, indent=2)
+def as_json(server: str, scan: dict, issues: list[dict], advisories_as_of: str | None) -> str:
+    return json.dumps({"server": server, "scan": scan, "advisories_as_of": advisories_as_of, "issues": issues},
+                      indent=2)
 
 
 def sarif(server: str, issues: list[dict]) -> str:

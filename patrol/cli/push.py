@@ -107,7 +107,9 @@ def _print_findings(client: pushclient.Client, server: str, result: pushclient.P
         raise pushclient.PushError("the push started no scan to wait for")
     scan = pushclient.wait_for_scan(client, result.server_id, result.scan_id, findings.timeout)
     issues = pushclient.open_issues(client, result.server_id)
-    shapes = {"table": lambda: output.table(server, issues), "json": lambda: output.as_json(server, scan, issues),
+    as_of = client.call("GET", f"/servers/{result.server_id}").get("advisories_as_of")
+    shapes = {"table": lambda: output.table(server, issues, as_of),
+              "json": lambda: output.as_json(server, scan, issues, as_of),
               "sarif": lambda: output.sarif(server, issues)}
     click.echo(shapes[findings.shape]())
     failing = output.at_or_above(issues, findings.fail_on) if findings.fail_on else []

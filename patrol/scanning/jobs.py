@@ -120,7 +120,8 @@ def _finish(session: Session, scan_id: int) -> bool:
     if running is None:
         return False
     scan, server = running
-    findings = matcher.find(session, live_items(session, server.id))
+    items = live_items(session, server.id)
+    findings = matcher.find(session, items)
     new, resolved, rows = issue_diff.apply(session, scan, findings)
     covered = dismissals.active_for(session, server.account_id, rows)
     alerts, returned = _alerts(session, rows, covered, new)
@@ -128,7 +129,7 @@ def _finish(session: Session, scan_id: int) -> bool:
     scan.status, scan.finished_at, scan.lease_until = ScanStatus.FINISHED, now(), None
     scan.issue_count, scan.new_issue_count, scan.resolved_issue_count = sum(by_severity.values()), len(alerts), resolved
     counts = {"issues": scan.issue_count, "new": len(alerts) - returned, "returned": returned, "resolved": resolved,
-              "dismissed": dismissed, "by_severity": by_severity}
+              "dismissed": dismissed, "by_severity": by_severity, "software": len(items)}
     if alerts:
         events.record(
             session, server.account_id, events.NEW_SERVER_ISSUES,

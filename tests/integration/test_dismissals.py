@@ -3,17 +3,21 @@ across the account; they stop alerts, count apart, list apart, come back when
 they expire or the advisory's ranges change; every change is audited."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from importlib import resources
 
 import pytest
 from sqlalchemy import select, update
 
 from patrol import demo, events
+from patrol.advisories import importer
 from patrol.clock import now
 from patrol.models import AdvisoryPackage, Dismissal, Event
 from tests.support.demo_server import DemoServer, demo_data, make_demo_server, shop  # noqa: F401 - fixtures
 
 LODASH_OLD = "GHSA-p6mc-m468-83gw"  # one of lodash 4.17.15's two advisories
+MINIMIST = "GHSA-xvch-5gv4-984h.json"  # the demo's minimist advisory
 
 
 def _new_issue_events(server: DemoServer, scan_id: int) -> list[Event]:
@@ -164,3 +168,32 @@ def test_another_accounts_issue_or_an_unknown_advisory_is_404(client, db, make_a
                  f"/servers/{stranger.server_id}/issues/{issue['id']}/dismissal",
                  "/advisories/GHSA-0000-0000-0000/dismissal"):
         stranger.send("POST", path, 404, reason="not_affected")
+
+
+def _reimport_minimist(server: DemoServer, **changes: object) -> None:
+    """The minimist advisory as a later sync brings it: newer `modified`, with `changes`."""
+    record = json.loads(resources.files("patrol.demo").joinpath("advisories", MINIMIST).read_text(encoding="utf-8"))
+    report = importer.import_records(server.db, [(MINIMIST, {**record, "modified": "2026-11-30T10:00:00Z",
+                                                             **changes})])
+    assert report.updated == 1
+
+
+def test_a_sync_that_changes_the_advisorys_ranges_brings_the_issue_back_with_an_alert(shop):
+    _dismiss_issue(shop, "minimist")
+    affected = [{"package": {"ecosystem": "npm", "name": "minimist"},
+                 "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.2.6"}]}]}]
+
+    _reimport_minimist(shop, affected=affected)
+
+    assert "minimist" in {i["software"]["name"] for i in shop.issues()}
+    [event] = _new_issue_events(shop, shop.scan()["id"])
+    assert [i["software"]["name"] for i in event.payload["issues"]] == ["minimist"]
+
+
+def test_a_sync_that_keeps_the_advisorys_ranges_keeps_the_dismissal(shop):
+    _dismiss_issue(shop, "minimist")
+
+    _reimport_minimist(shop, summary="Prototype pollution in minimist (reworded)")
+
+    assert "minimist" not in {i["software"]["name"] for i in shop.issues()}
+    assert _new_issue_events(shop, shop.scan()["id"]) == []

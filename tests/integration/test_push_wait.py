@@ -13,6 +13,8 @@ import pytest
 import requests
 
 from patrol import background, demo
+from patrol.feeds import state as feeds
+from patrol.models import FeedState
 from tests.support.demo_server import demo_data  # noqa: F401 - a fixture
 from tests.support.live_server import live_server  # noqa: F401 - a fixture
 
@@ -54,6 +56,27 @@ def test_wait_prints_a_table_of_the_findings(patrol):
     rows = lines[lines.index(header) + 1:]
     assert [row.split()[0] for row in rows] == ["critical", "high", "high", "medium"]
     assert "minimist" in rows[0] and "1.2.6" in rows[0] and "yes" in rows[0]  # fixed in, known exploited
+
+
+def verdict(done):
+    return next(line for line in done.stdout.splitlines() if line.startswith("ci.example.com: "))
+
+
+def test_the_verdict_says_how_old_the_advisories_are(patrol, db):
+    unsynced = verdict(patrol.push("--wait"))
+    assert unsynced.endswith("); advisories not synced by Patrol")  # the demo's advisories were imported by hand
+    assert feeds.claim(db, "osv/npm") is not None
+    feeds.succeeded(db, "osv/npm", 3600)
+    with db.session() as session:
+        synced_at = session.get(FeedState, "osv/npm").last_success_at
+
+    done = patrol.push("--wait", "--json")
+
+    assert done.stdout.count("advisories_as_of") == 1
+    as_of = json.loads(done.stdout)["advisories_as_of"]
+    assert as_of and as_of.startswith(synced_at.strftime("%Y-%m-%dT%H:%M"))
+    table = verdict(patrol.push("--wait"))
+    assert table.endswith(f"); advisories as of {synced_at:%Y-%m-%d %H:%M} UTC")
 
 
 def test_json_owns_standard_output(patrol):

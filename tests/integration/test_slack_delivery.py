@@ -217,6 +217,26 @@ def test_a_scan_posts_its_messages_and_scan_started_only_when_asked(
     assert advisory_ids and all(advisory_id in text_of(message) for advisory_id in advisory_ids)
 
 
+def test_a_scan_of_a_server_with_no_software_is_posted_without_a_green_tick(
+    app, client, db, make_account, make_server, slack,
+):
+    owner = make_account()
+    server_id = server_with(client, db, make_server, owner)  # nothing pushed
+    url = slack.webhook_url()
+    hook = add_slack_webhook(client, owner, url)
+    start_engine(app)
+
+    scan(client, db, owner, server_id)
+
+    (request,) = wait_for_posts(slack, url, 1)
+    assert_accepted_as_slack_wants(request)
+    (delivery,) = settled(client, owner, hook, 1)
+    assert event(client, owner, hook, delivery)["counts"]["software"] == 0
+    assert request.payload["blocks"][0]["text"]["text"].startswith(":warning: No software reported: ")
+    assert "reports no software" in text_of(request.payload)
+    assert ":white_check_mark:" not in json.dumps(request.payload) and ":tada:" not in text_of(request.payload)
+
+
 def synthetic_advisories(count):
     """One advisory per npm package `patrol-synthetic-NNN`, worst severities first in every four."""
     levels = ["CRITICAL", "HIGH", "MODERATE", "LOW"]

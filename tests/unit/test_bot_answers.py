@@ -1,6 +1,8 @@
 """The bot's Block Kit answers: order, cuts, escaping and Slack's limits."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from hypothesis import given, settings
@@ -55,7 +57,7 @@ def test_status_cuts_a_long_list_and_counts_the_rest():
 
     listed = sum(len(block["text"]["text"].splitlines()) for block in body["blocks"] if block["type"] == "section")
     assert listed == MAX_SERVERS
-    assert "…and 10 more servers, with fewer issues." in all_text(body)
+    assert "…and 10 more servers, lower in risk." in all_text(body)
 
 
 def test_no_servers_says_how_to_add_one():
@@ -123,3 +125,67 @@ def test_any_issue_answer_is_within_slacks_limits(name, found):
                                                         "started_at": None, "finished_at": None}),
                                   issues, groups, None)):
         assert limits.check(payload(message)) == []
+
+
+def unsure(server_id, name, state, **more):
+    """A server object whose verdict is not green, as the API gives it."""
+    return {**server(server_id, name), "state": state, "software_count": 0 if state == "empty" else 3, **more}
+
+
+def test_status_never_paints_an_empty_stale_or_unscanned_server_green():
+    nine_days_ago = (datetime.now(timezone.utc) - timedelta(days=9, hours=2)).isoformat()
+    body = payload(status_list([
+        (unsure(1, "empty.example.com", "empty"), {}),
+        (unsure(2, "stale.example.com", "stale", last_push_at=nine_days_ago), {"medium": 2}),
+        (unsure(3, "new.example.com", "never_scanned"), {}),
+        ({**server(4, "clean.example.com"), "state": "ok"}, {}),
+    ]))
+
+    lines = body["blocks"][1]["text"]["text"].splitlines()
+    assert lines == [  # the API's risk order: stale first, then no verdict, then green
+        ":large_yellow_circle: *stale.example.com* · Stale: last push 9 days ago · 2 medium · never scanned",
+        ":warning: *empty.example.com* · No software reported · never scanned",
+        ":grey_question: *new.example.com* · Never scanned",
+        ":white_check_mark: *clean.example.com* · no open issues · never scanned",
+    ]
+
+
+@pytest.mark.parametrize(("state", "verdict"), [("empty", "No software reported"), ("never_scanned", "Never scanned"),
+                                                ("stale", "Stale: no push recorded")])
+def test_server_detail_says_why_there_is_no_verdict_instead_of_celebrating(state, verdict):
+    body = payload(server_detail(unsure(1, "web1", state), [], [], None))
+
+    text = all_text(body)
+    assert f":warning: {verdict}." in text
+    assert "No open issues" not in text and ":tada:" not in text
+
+
+def test_server_detail_dates_the_advisories_its_verdict_rests_on():
+    synced = {**server(1, "web1"), "state": "ok", "software_count": 4, "advisories_as_of": "2026-11-02T08:00:00+00:00"}
+    unsynced = {**synced, "advisories_as_of": None}
+
+    dated = payload(server_detail(synced, [], [], None))["blocks"][2]
+    undated = payload(server_detail(unsynced, [], [], None))["blocks"][2]
+
+    assert dated["type"] == "context"
+    assert dated["elements"][0]["text"] == (
+        f"Advisories as of <!date^{int(datetime(2026, 11, 2, 8, tzinfo=timezone.utc).timestamp())}"
+        "^{date_short_pretty} at {time}|2026-11-02T08:00:00+00:00>")
+    assert undated["elements"][0]["text"] == "Advisories not synced by Patrol"
+
+
+def test_no_issues_is_good_news_only_for_a_server_in_the_ok_state():
+    clean = {**server(1, "web1"), "state": "ok", "software_count": 3}
+    stale = unsure(1, "web1", "stale", last_push_at=(datetime.now(timezone.utc) - timedelta(days=4)).isoformat())
+
+    assert payload(issue_list(clean, [], [], None, None))["text"] == "*web1* has no open issues. :tada:"
+    assert payload(issue_list(stale, [], [], "high", None))["text"] == (
+        ":warning: *web1*: Stale: last push 4 days ago, so no open issues is no all-clear.")
+
+
+def test_server_detail_counts_dismissed_issues_apart():
+    shown = {**server(1, "web1"), "state": "vulnerable", "software_count": 4, "dismissed_issue_count": 2}
+
+    state = payload(server_detail(shown, [issue(1)], [], None))["blocks"][1]["text"]["text"]
+
+    assert state.endswith("1 open issue. 2 dismissed, counted apart.")

@@ -256,3 +256,44 @@ def test_long_names_many_issues_upgrades_and_buttons_stay_within_limits():
     payload = render(event, ctx)
     assert limits.check(payload) == []
     assert sum(1 for block in payload["blocks"] if "accessory" in block) == 10
+
+
+def test_a_scan_of_a_server_without_software_gets_no_green_tick():
+    event, ctx = load_case("scan_finished")
+    event = {**event, "counts": {"issues": 0, "new": 0, "resolved": 0, "by_severity": {}, "software": 0}}
+
+    payload = render(event, ctx)
+
+    assert payload["blocks"][0]["text"]["text"] == ":warning: No software reported: web1.example.com"
+    said = "\n".join(texts(payload))
+    assert "the server reports no software" in said
+    assert ":white_check_mark:" not in said and ":tada:" not in said and "no open issues" not in said
+    assert payload["text"] == "web1.example.com: scan finished: no software reported"
+
+
+def test_a_clean_scan_that_checked_software_keeps_its_tick():
+    event, ctx = load_case("scan_finished")
+    event = {**event, "counts": {"issues": 0, "new": 0, "resolved": 0, "by_severity": {}, "software": 12}}
+
+    payload = render(event, ctx)
+
+    assert payload["blocks"][0]["text"]["text"] == ":white_check_mark: Scan finished: web1.example.com"
+    assert any("no open issues. :tada:" in text for text in texts(payload))
+
+
+@pytest.mark.parametrize(("new", "returned", "header", "intro"), [
+    (3, 0, "3 new issues", "The latest scan of *web1.example.com* found issues that were not there before:"),
+    (0, 3, "3 returning issues", "Issues of *web1.example.com* that were set aside are back, because their "
+                                 "dismissal expired or their advisory changed the versions it affects:"),
+    (2, 1, "3 new or returning issues", "The latest scan of *web1.example.com* found issues that were not there "
+                                        "before, and 1 set aside earlier is back, because their dismissal expired "
+                                        "or their advisory changed the versions it affects:"),
+])
+def test_issues_that_come_back_from_a_dismissal_are_not_called_new(new, returned, header, intro):
+    event = issue_event(3)
+    event["counts"] = {**event["counts"], "new": new, "returned": returned}
+
+    payload = render(event, CTX)
+
+    assert texts(payload)[:2] == [f":rotating_light: {header} on web1.example.com", intro]
+    assert payload["text"].startswith(f"web1.example.com: {header} (")

@@ -38,7 +38,8 @@ def test_show_issues_lists_the_servers_open_issues(slack, receivers, owner, make
 
     answer = slack.press(SHOW_ISSUES, str(server_id), team_id=TEAM, answers=receivers())
 
-    assert answer["text"] == "*web1.example.com* has no open issues. :tada:"
+    assert answer["text"] == (":warning: *web1.example.com*: No software reported, "
+                              "so no open issues is no all-clear.")
     assert answer["replace_original"] is False
 
 

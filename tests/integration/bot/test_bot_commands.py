@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from bot.models import WorkspaceLink
 from patrol import credentials, demo
+from patrol.feeds import state as feeds
 from patrol.models import Account, Scan
 from tests.support.receivers import wait_until
 from tests.support.slack_api_standin import Workspace
@@ -64,7 +65,7 @@ def test_status_lists_every_server_worst_first_with_counts_from_the_api(client, 
     assert "*web1.example.com*" in listing[0] and "last scan <!date^" in listing[0]
     for severity, count in counts.items():
         assert f"{count} {severity}" in listing[0]
-    assert "*a-clean.example.com* · no open issues · never scanned" in listing[1]
+    assert listing[1] == ":warning: *a-clean.example.com* · No software reported · never scanned"
     assert slack_api.calls() == [], "answering needs nothing from Slack's Web API (not even auth.test)"
 
 
@@ -259,3 +260,29 @@ def test_status_of_one_server_names_its_top_upgrades(client, db, slack, receiver
     more = len(upgrades) - 3
     assert top.splitlines()[-1] == (f"…and {more} more upgrade{'' if more == 1 else 's'}: "
                                     "`/patrol issues web1.example.com` shows them all")
+
+
+def test_status_of_an_empty_server_says_no_software_was_reported_not_no_issues(client, db, slack, receivers, owner,
+                                                                              make_server):
+    make_server(owner, "a-clean.example.com")
+
+    answer = ask(slack, receivers, "status a-clean")
+
+    said = "\n".join(texts(answer))
+    assert ":warning: No software reported." in said
+    assert "No open issues" not in said and ":tada:" not in said
+    assert "Advisories" not in said, "no software, so no advisories to date"
+
+
+def test_status_of_one_server_dates_the_advisories_beside_its_verdict(client, db, slack, receivers, owner):
+    server_id = vulnerable_server(client, db, owner, "web1.example.com", scanned=True)
+    assert feeds.claim(db, "osv/Packagist") is not None
+    feeds.succeeded(db, "osv/Packagist", 3600)
+    as_of = client.get(f"/api/servers/{server_id}", auth=owner.auth).json["data"]["advisories_as_of"]
+    assert as_of, "the composer.lock's ecosystem was synced"
+
+    answer = ask(slack, receivers, "status web1")
+
+    (age,) = [block for block in answer["blocks"] if block["type"] == "context"
+              and block["elements"][0]["text"].startswith("Advisories as of")]
+    assert f"|{as_of}>" in age["elements"][0]["text"]

@@ -81,6 +81,7 @@ def test_dismiss_opens_a_modal_and_its_submission_dismisses_as_the_linked_accoun
     assert answer["response_action"] == "update"
     assert answer["view"]["title"]["text"] == "Dismissed"
     assert f"dismissed (Risk accepted) until {expires}" in answer["view"]["blocks"][0]["text"]["text"]
+    assert "The alert in the channel is left as it was" in answer["view"]["blocks"][0]["text"]["text"]
     assert issue["id"] not in [i["id"] for i in open_issues(client, owner, server_id)]
     (dismissed,) = [i for i in open_issues(client, owner, server_id, dismissed="true") if i["id"] == issue["id"]]
     decision = dismissed["dismissal"]

@@ -55,11 +55,12 @@ def scan_finished(event: Mapping, ctx: MessageContext, say: Wording) -> Message:
         "open_count": counts.get("issues", scan.get("issue_count")) or 0,
         "counts": severity.ordered(ctx.severity_counts or {}),
         "empty": counts.get("software") == 0,  # nothing was checked: no issues is no verdict
+        "stale_days": counts.get("stale_days"),  # an old software list: no issues is no all-clear
     }
+    verdict = {name: facts[name] for name in ("server", "failed", "empty", "stale_days")}
     body = [
-        blocks.header(say("scan_finished", "header", server=server, failed=facts["failed"], empty=facts["empty"])),
-        blocks.section(say("scan_finished", "body", server=server, failed=facts["failed"],
-                           open_count=facts["open_count"], empty=facts["empty"])),
+        blocks.header(say("scan_finished", "header", **verdict)),
+        blocks.section(say("scan_finished", "body", open_count=facts["open_count"], **verdict)),
         *([] if facts["failed"] else _finished_counts(say, facts)),
         *blocks.server_actions(say, server_id(event), ctx.public_url, interactive=True),
         *scan_footer(say, "scan_finished", scan, "finished_at"),

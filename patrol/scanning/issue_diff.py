@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -47,8 +47,8 @@ def apply(session: Session, scan: Scan, findings: list[Finding]) -> Outcome:
     """Open new issues, refresh kept ones, resolve gone ones."""
     open_rows = session.connection().execute(
         select(*_OPEN_COLUMNS).where(Issue.server_id == scan.server_id, Issue.resolved_at.is_(None))
-    ).tuples()
-    previous: dict[tuple, tuple] = {cast(tuple, row[_IDENTITY]): row for row in open_rows}  # a slice of a row
+    )
+    previous: dict[tuple, Any] = {cast(tuple, row[_IDENTITY]): row for row in open_rows}  # a slice of a row
     fresh, kept = [], []
     for key, finding in {finding.identity: finding for finding in findings}.items():
         row = previous.pop(key, None)  # what stays in `previous` is gone

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +24,8 @@ from patrol.scanning import frozen_heap, issue_diff, matcher
 from patrol.scanning.states import ScanStatus, ScanTrigger
 from patrol.transactions import is_unavailable
 from patrol.triage import dismissals
-from patrol.triage.servers import open_rows, tally
+from patrol.triage.servers import last_pushes, open_rows, tally
+from patrol.triage.state import DEFAULT_STALE_AFTER
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -77,7 +78,7 @@ class ScanOrphaned(Exception):
         self.scan_id = scan_id
 
 
-def run(db: Database, scan_id: int) -> None:
+def run(db: Database, scan_id: int, stale_after: int = DEFAULT_STALE_AFTER) -> None:
     """Run a claimed scan to its end; a failure is recorded, never raised.
 
     Except a lost database, which cannot record anything: `ScanOrphaned`
@@ -86,7 +87,7 @@ def run(db: Database, scan_id: int) -> None:
     started = time.monotonic()
     try:
         with db.session() as session:
-            ran = _finish(session, scan_id)
+            ran = _finish(session, scan_id, stale_after)
     except Exception as exc:  # any failure must end the scan visibly
         if is_unavailable(exc):
             raise ScanOrphaned(scan_id) from exc
@@ -114,7 +115,7 @@ def release(db: Database, scan_ids: set[int]) -> None:
         wakeups.notify(session, wakeups.SCANS)
 
 
-def _finish(session: Session, scan_id: int) -> bool:
+def _finish(session: Session, scan_id: int, stale_after: int) -> bool:
     """Scan and commit; False when the scan was no longer running (nothing done)."""
     running = _running(session, scan_id, lock=True)
     if running is None:
@@ -129,7 +130,8 @@ def _finish(session: Session, scan_id: int) -> bool:
     scan.status, scan.finished_at, scan.lease_until = ScanStatus.FINISHED, now(), None
     scan.issue_count, scan.new_issue_count, scan.resolved_issue_count = sum(by_severity.values()), len(alerts), resolved
     counts = {"issues": scan.issue_count, "new": len(alerts) - returned, "returned": returned, "resolved": resolved,
-              "dismissed": dismissed, "by_severity": by_severity, "software": len(items)}
+              "dismissed": dismissed, "by_severity": by_severity, "software": len(items),
+              "stale_days": _stale_days(session, server.id, scan.finished_at, stale_after)}
     if alerts:
         events.record(
             session, server.account_id, events.NEW_SERVER_ISSUES,
@@ -165,6 +167,15 @@ def _alerts(session: Session, rows: list, covered: dict, new: list[Issue]) -> tu
     back = [row.id for row in rows if row.silenced and row.id not in covered and row.id not in fresh]
     returned = list(session.scalars(select(Issue).where(Issue.id.in_(back)).order_by(Issue.id))) if back else []
     return [row for row in new if row.id not in covered] + returned, len(returned)
+
+
+def _stale_days(session: Session, server_id: int, moment: datetime, stale_after: int) -> int | None:
+    """Whole days since the server's last push when that is longer ago than `stale_after`:
+    a clean scan of an old software list is no all-clear (None while the list is fresh)."""
+    pushed = last_pushes(session, [server_id]).get(server_id)
+    if pushed is None or pushed >= moment - timedelta(seconds=stale_after):
+        return None
+    return (moment - pushed).days
 
 
 def _counts(rows: list, covered: dict, server_id: int) -> tuple[dict[str, int], int]:

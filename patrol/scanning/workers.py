@@ -13,6 +13,7 @@ from patrol.errors import AlreadyScanning
 from patrol.models import Server
 from patrol.scanning import jobs
 from patrol.scanning.states import ScanTrigger
+from patrol.triage.state import DEFAULT_STALE_AFTER
 
 POLL = 5.0
 SCHEDULE_BATCH = 100
@@ -27,8 +28,8 @@ class ScanWorker:
     within one poll of the database's return instead of after the lease.
     """
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, db: Database, stale_after: int = DEFAULT_STALE_AFTER) -> None:
+        self.db, self.stale_after = db, stale_after
         self.orphans: set[int] = set()
 
     def tick(self) -> bool:
@@ -43,7 +44,7 @@ class ScanWorker:
     def run(self, scan_ids: list[int]) -> None:
         for position, scan_id in enumerate(scan_ids):
             try:
-                jobs.run(self.db, scan_id)
+                jobs.run(self.db, scan_id, self.stale_after)
             except jobs.ScanOrphaned:
                 self.orphans.update(scan_ids[position:])  # this one and the leased ones not yet run
                 raise
@@ -90,7 +91,7 @@ def init_app(app: Flask) -> None:
     db, core = get_db(app), config.of(app, config.Core)
     bg = background.get(app)
     for n in range(core.scan_workers):
-        worker = background.Loop(f"scan-worker-{n}", ScanWorker(db).tick, POLL)
+        worker = background.Loop(f"scan-worker-{n}", ScanWorker(db, core.stale_after).tick, POLL)
         bg.add(worker)
         wakeups.get(app).on(wakeups.SCANS, worker.wake)
     bg.add(

@@ -36,7 +36,7 @@ def summaries(session: Session, account_id: int, rows: list[Server], stale_after
     ids, moment = [row.id for row in rows], now()
     if not ids:
         return {}
-    items, pushes, scanned = _live_items(session, ids, moment), _last_pushes(session, ids), _scanned(session, ids)
+    items, pushes, scanned = _live_items(session, ids, moment), last_pushes(session, ids), _scanned(session, ids)
     by_severity, dismissed = _open_counts(session, account_id, ids)
     as_of = _advisories_as_of(session, ids)
     summaries_by_id = {}
@@ -53,7 +53,8 @@ def _live_items(session: Session, ids: list[int], moment: datetime) -> dict[int,
     return dict(session.execute(query).all())
 
 
-def _last_pushes(session: Session, ids: list[int]) -> dict[int, datetime]:
+def last_pushes(session: Session, ids: list[int]) -> dict[int, datetime]:
+    """When each server last pushed a bucket (servers that never did are left out)."""
     query = select(Bucket.server_id, func.max(Bucket.updated_at)).where(Bucket.server_id.in_(ids))
     return dict(session.execute(query.group_by(Bucket.server_id)).all())
 

@@ -15,8 +15,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from sqlalchemy import update
+
 from patrol import demo
 from patrol.advisories import importer
+from patrol.clock import now
+from patrol.models import Bucket
 from patrol.scanning import workers
 from slackkit import limits
 from slackkit.issues import MAX_LISTED
@@ -234,6 +238,31 @@ def test_a_scan_of_a_server_with_no_software_is_posted_without_a_green_tick(
     assert event(client, owner, hook, delivery)["counts"]["software"] == 0
     assert request.payload["blocks"][0]["text"]["text"].startswith(":warning: No software reported: ")
     assert "reports no software" in text_of(request.payload)
+    assert ":white_check_mark:" not in json.dumps(request.payload) and ":tada:" not in text_of(request.payload)
+
+
+def test_a_clean_scan_of_a_stale_software_list_is_posted_without_a_green_tick(
+    app, client, db, make_account, make_server, slack,
+):
+    owner = make_account()
+    server_id = make_server(owner)
+    push(client, owner, server_id, "app", [{"n": "left-pad", "v": "1.3.0", "e": "npm"}])  # no advisory
+    with db.session() as session:
+        session.execute(update(Bucket).where(Bucket.server_id == server_id)
+                        .values(updated_at=now() - timedelta(days=10, hours=1)))
+    url = slack.webhook_url()
+    hook = add_slack_webhook(client, owner, url)
+    start_engine(app)
+
+    scan(client, db, owner, server_id)
+
+    (request,) = wait_for_posts(slack, url, 1)
+    assert_accepted_as_slack_wants(request)
+    (delivery,) = settled(client, owner, hook, 1)
+    counts = event(client, owner, hook, delivery)["counts"]
+    assert (counts["issues"], counts["software"], counts["stale_days"]) == (0, 1, 10)
+    assert request.payload["blocks"][0]["text"]["text"].startswith(":warning: Stale: last push 10 days ago: ")
+    assert "Patrol checked an old list" in text_of(request.payload)
     assert ":white_check_mark:" not in json.dumps(request.payload) and ":tada:" not in text_of(request.payload)
 
 

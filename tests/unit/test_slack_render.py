@@ -297,3 +297,17 @@ def test_issues_that_come_back_from_a_dismissal_are_not_called_new(new, returned
 
     assert texts(payload)[:2] == [f":rotating_light: {header} on web1.example.com", intro]
     assert payload["text"].startswith(f"web1.example.com: {header} (")
+
+
+def test_a_clean_scan_of_an_old_software_list_says_stale_not_clean():
+    event, ctx = load_case("scan_finished")
+    event = {**event, "counts": {"issues": 0, "new": 0, "resolved": 0, "by_severity": {}, "software": 12,
+                                 "stale_days": 1}}
+
+    payload = render(event, ctx)
+
+    assert payload["blocks"][0]["text"]["text"] == ":warning: Stale: last push 1 day ago: web1.example.com"
+    said = "\n".join(texts(payload))
+    assert "last pushed its software 1 day ago, so Patrol checked an old list" in said
+    assert ":white_check_mark:" not in said and ":tada:" not in said
+    assert payload["text"] == "web1.example.com: scan finished: 0 open, but the last push was 1 day ago"

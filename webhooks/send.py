@@ -34,6 +34,7 @@ _ERROR_KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     ((aiohttp.ClientSSLError, ssl.SSLError), "tls"),
     ((addresses.UnresolvableHost, aiohttp.ClientError, OSError), "connection"),
 )
+TARGETS_KEPT = 4096
 _FAILURES = tuple(error for errors, _ in _ERROR_KINDS for error in errors)
 
 
@@ -73,6 +74,7 @@ class Sender:
         self.policy = policy
         self.timeout = aiohttp.ClientTimeout(total=total_timeout, sock_connect=connect_timeout)
         self.total_timeout = total_timeout
+        self._targets: dict[str, str] = {}  # URL -> what `_target` made of it (the policy is fixed)
         connector = aiohttp.TCPConnector(
             resolver=CheckedResolver(policy, resolver), use_dns_cache=False, limit=0,
             limit_per_host=pool_maxsize, ssl=ssl.create_default_context(cafile=ca_bundle),
@@ -94,7 +96,16 @@ class Sender:
         await self._session.close()
 
     def _target(self, url: str) -> str:
-        """The URL to request: a literal address is checked here and written canonically."""
+        """The URL to request: a literal address is checked here and written canonically.
+        Remembered per URL (a few thousand at most), since every delivery of a webhook asks again."""
+        target = self._targets.get(url)
+        if target is None:
+            if len(self._targets) >= TARGETS_KEPT:
+                self._targets.clear()
+            target = self._targets[url] = self._checked_target(url)
+        return target
+
+    def _checked_target(self, url: str) -> str:
         destination = addresses.parse_url(url)
         if destination.literal is not None:
             self.policy.check_ip(destination.literal)

@@ -38,20 +38,24 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
         click.echo(line)
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        server.run()
+        server.run()  # returns (or raises) once Ctrl+C or SIGTERM ends waitress's loop
     except (KeyboardInterrupt, _Terminated):
-        click.echo("Stopping.")
+        pass
     finally:
+        click.echo("Stopping.")
         server.close()
         background.get(app).stop()
     click.echo("Stopped.")
 
 
-class _Terminated(Exception):
+class _Terminated(SystemExit):
     """SIGTERM, raised in the main thread so that it leaves waitress's loop at once.
 
-    Closing the listening socket from the handler instead leaves the loop
-    running while any other channel is still open.
+    A SystemExit, because waitress lets only that and KeyboardInterrupt through
+    its channel handlers: any other exception raised while one runs (a signal
+    landing as a client's connection closes) is logged and swallowed, and the
+    server would keep running. Closing the listening socket from the handler
+    instead leaves the loop running while any other channel is still open.
     """
 
 

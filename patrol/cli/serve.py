@@ -1,6 +1,7 @@
 """`patrol serve`: the web app under waitress, with the background loops."""
 from __future__ import annotations
 
+import contextlib
 import errno
 import secrets
 import signal
@@ -38,9 +39,8 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
         click.echo(line)
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        server.run()  # returns (or raises) once Ctrl+C or SIGTERM ends waitress's loop
-    except (KeyboardInterrupt, _Terminated):
-        pass
+        with contextlib.suppress(KeyboardInterrupt, _Terminated):
+            server.run()  # returns (or raises) once Ctrl+C or SIGTERM ends waitress's loop
     finally:
         click.echo("Stopping.")
         server.close()

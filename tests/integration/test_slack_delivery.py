@@ -226,16 +226,10 @@ def test_a_scan_of_a_server_with_no_software_is_posted_without_a_green_tick(
 ):
     owner = make_account()
     server_id = server_with(client, db, make_server, owner)  # nothing pushed
-    url = slack.webhook_url()
-    hook = add_slack_webhook(client, owner, url)
-    start_engine(app)
 
-    scan(client, db, owner, server_id)
+    request, counts = scan_finished_in_slack(app, client, db, owner, server_id, slack)
 
-    (request,) = wait_for_posts(slack, url, 1)
-    assert_accepted_as_slack_wants(request)
-    (delivery,) = settled(client, owner, hook, 1)
-    assert event(client, owner, hook, delivery)["counts"]["software"] == 0
+    assert counts["software"] == 0
     assert request.payload["blocks"][0]["text"]["text"].startswith(":warning: No software reported: ")
     assert "reports no software" in text_of(request.payload)
     assert ":white_check_mark:" not in json.dumps(request.payload) and ":tada:" not in text_of(request.payload)
@@ -250,20 +244,25 @@ def test_a_clean_scan_of_a_stale_software_list_is_posted_without_a_green_tick(
     with db.session() as session:
         session.execute(update(Bucket).where(Bucket.server_id == server_id)
                         .values(updated_at=now() - timedelta(days=10, hours=1)))
-    url = slack.webhook_url()
-    hook = add_slack_webhook(client, owner, url)
-    start_engine(app)
 
-    scan(client, db, owner, server_id)
+    request, counts = scan_finished_in_slack(app, client, db, owner, server_id, slack)
 
-    (request,) = wait_for_posts(slack, url, 1)
-    assert_accepted_as_slack_wants(request)
-    (delivery,) = settled(client, owner, hook, 1)
-    counts = event(client, owner, hook, delivery)["counts"]
     assert (counts["issues"], counts["software"], counts["stale_days"]) == (0, 1, 10)
     assert request.payload["blocks"][0]["text"]["text"].startswith(":warning: Stale: last push 10 days ago: ")
     assert "Patrol checked an old list" in text_of(request.payload)
     assert ":white_check_mark:" not in json.dumps(request.payload) and ":tada:" not in text_of(request.payload)
+
+
+def scan_finished_in_slack(app, client, db, owner, server_id, slack):
+    """Scan with a Slack webhook (scan_finished only, as by default): its one message, and the event's counts."""
+    url = slack.webhook_url()
+    hook = add_slack_webhook(client, owner, url)
+    start_engine(app)
+    scan(client, db, owner, server_id)
+    (request,) = wait_for_posts(slack, url, 1)
+    assert_accepted_as_slack_wants(request)
+    (delivery,) = settled(client, owner, hook, 1)
+    return request, event(client, owner, hook, delivery)["counts"]
 
 
 def synthetic_advisories(count):

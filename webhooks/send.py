@@ -21,6 +21,7 @@ from functools import partial
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
+from patrol.memo import Memo
 from webhooks import addresses
 from webhooks.results import (
     CHUNK_SIZE, KEEP_LIMIT, KEPT_HEADERS, READ_LIMIT, USER_AGENT, DeadlineExceeded, Result, answered,
@@ -74,7 +75,7 @@ class Sender:
         self.policy = policy
         self.timeout = aiohttp.ClientTimeout(total=total_timeout, sock_connect=connect_timeout)
         self.total_timeout = total_timeout
-        self._targets: dict[str, str] = {}  # URL -> what `_target` made of it (the policy is fixed)
+        self._targets: Memo[str, str] = Memo(TARGETS_KEPT)  # URL -> its checked target (the policy is fixed)
         connector = aiohttp.TCPConnector(
             resolver=CheckedResolver(policy, resolver), use_dns_cache=False, limit=0,
             limit_per_host=pool_maxsize, ssl=ssl.create_default_context(cafile=ca_bundle),
@@ -98,12 +99,7 @@ class Sender:
     def _target(self, url: str) -> str:
         """The URL to request: a literal address is checked here and written canonically.
         Remembered per URL (a few thousand at most), since every delivery of a webhook asks again."""
-        target = self._targets.get(url)
-        if target is None:
-            if len(self._targets) >= TARGETS_KEPT:
-                self._targets.clear()
-            target = self._targets[url] = self._checked_target(url)
-        return target
+        return self._targets.get(url, self._checked_target)
 
     def _checked_target(self, url: str) -> str:
         destination = addresses.parse_url(url)

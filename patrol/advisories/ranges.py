@@ -15,6 +15,7 @@ from typing import Any
 
 from patrol.advisories import versioning
 from patrol.advisories.versioning import InvalidVersion, SortKey
+from patrol.memo import Memo
 
 INTRODUCED, FIXED, LAST_AFFECTED, LIMIT = "introduced", "fixed", "last_affected", "limit"
 # At one version an introduced event comes first, so [1.0, 1.0) is empty.
@@ -75,7 +76,7 @@ class Matcher:
         self._listed = listed
         # Kept apart because SEMVER and ecosystem keys need not compare with each other.
         self._groups = (tuple(ranges), tuple(semver_ranges))
-        self._verdicts: dict[str, tuple[bool, str | None]] = {}
+        self._verdicts: Memo[str, tuple[bool, str | None]] = Memo(_VERDICTS_PER_MATCHER)
 
     def matches(self, version: str) -> bool:
         """Whether `version` is affected; an unreadable version only matches `versions`."""
@@ -89,12 +90,7 @@ class Matcher:
 
     def verdict(self, version: str) -> tuple[bool, str | None]:
         """`matches` and `fixed_in` at once: a scan asks again at every rescan."""
-        known = self._verdicts.get(version)
-        if known is None:
-            if len(self._verdicts) >= _VERDICTS_PER_MATCHER:
-                self._verdicts.clear()
-            known = self._verdicts[version] = self._verdict(version)
-        return known
+        return self._verdicts.get(version, self._verdict)
 
     def _verdict(self, version: str) -> tuple[bool, str | None]:
         """Reads `version` once per range."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
@@ -80,10 +81,30 @@ class Background:
         for loop in self.loops:
             loop.start()
 
-    def stop(self) -> None:
-        for loop in self.loops:
-            loop.stop()
+    def stop(self, grace: float = 10.0) -> None:
+        """Stop every service at once and wait `grace` seconds at most for them all.
+
+        One service caught mid-tick (a sync waiting on a slow feed) must not hold
+        up the others' stop, nor keep the process past what a supervisor allows:
+        whatever is still running after `grace` is named and left to end with the
+        process (its threads are daemons and its work is not committed yet).
+        """
+        stopping = [threading.Thread(target=service.stop, name=f"stop-{_name(service)}", daemon=True)
+                    for service in self.loops]
+        for thread in stopping:
+            thread.start()
+        deadline = time.monotonic() + grace
+        for thread in stopping:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        still_running = [_name(service) for service, thread in zip(self.loops, stopping) if thread.is_alive()]
+        if still_running:
+            log.warning("still busy %.0fs after the stop, left to end with the process: %s",
+                        grace, ", ".join(still_running))
         self.started = False
+
+
+def _name(service: Service) -> str:
+    return getattr(service, "name", type(service).__name__)
 
 
 def get(app: Flask) -> Background:

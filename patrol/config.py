@@ -257,6 +257,7 @@ class Core:
     log_format: str = setting("PATROL_LOG_FORMAT", choice(*LOG_FORMATS), LOG_FORMATS[0], key="LOG_FORMAT")
     metrics_host: str = setting("PATROL_METRICS_HOST", text, "127.0.0.1", key="METRICS_HOST")
     metrics_port: int = setting("PATROL_METRICS_PORT", integer, 0, key="METRICS_PORT")
+    shutdown_grace: float = setting("PATROL_SHUTDOWN_GRACE", number, 10.0, key="SHUTDOWN_GRACE")
     # Unset: every installed extension (patrol.extensions chooses and orders them).
     extensions: Sequence[str] | None = setting("PATROL_EXTENSIONS", extension_names, key="EXTENSIONS")
 

@@ -7,6 +7,7 @@ marked `extensions(...)` runs only when every extension it names is loaded.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +16,24 @@ from patrol import accounts, create_app, extensions, servers
 from patrol import config as settings
 from patrol.db import get_db
 from tests.support import databases
+
+
+# Every process a test starts (`patrol serve`, `patrol worker`, the CLI) inherits
+# this environment: nothing it does by default may reach past loopback. The
+# scheduled syncs are off, and each outside service's address is the discard
+# port on 127.0.0.1, where a connection is refused, unless a test sets its own.
+LOOPBACK_ONLY = {
+    "PATROL_ADVISORY_SYNC_INTERVAL": "0",
+    "PATROL_ADVISORY_URL": "http://127.0.0.1:9/osv",
+    "PATROL_KEV_URL": "http://127.0.0.1:9/kev.json",
+    "PATROL_EPSS_URL": "http://127.0.0.1:9/epss.csv.gz",
+    "SLACK_API_URL": "http://127.0.0.1:9/api/",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for variable, value in LOOPBACK_ONLY.items():
+        os.environ.setdefault(variable, value)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

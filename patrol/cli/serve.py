@@ -44,7 +44,7 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
     finally:
         click.echo("Stopping.")
         server.close()
-        background.get(app).stop()
+        background.get(app).stop(config.of(app, config.Core).shutdown_grace)
     click.echo("Stopped.")
 
 

@@ -33,7 +33,7 @@ def worker(concurrency: int | None) -> None:
     for line in banners.lines(app):
         click.echo(line)
     stop.wait()
-    background.get(app).stop()
+    background.get(app).stop(config.of(app, config.Core).shutdown_grace)
 
 
 def _overrides(concurrency: int | None) -> dict[str, Any] | None:

@@ -30,8 +30,7 @@ def _one_line_error(done: subprocess.CompletedProcess) -> str:
 
 @pytest.fixture
 def env(database_url) -> dict[str, str]:
-    return {**os.environ, "PATROL_DATABASE_URL": database_url, "PATROL_SECRET_KEY": "test-secret-key",
-            "PATROL_ADVISORY_SYNC_INTERVAL": "0"}
+    return {**os.environ, "PATROL_DATABASE_URL": database_url, "PATROL_SECRET_KEY": "test-secret-key"}
 
 
 def test_version_is_patrols():
@@ -113,7 +112,7 @@ def test_the_demo_keeps_to_its_own_database(tmp_path):
     instance = tmp_path / "instance"
     env = {k: v for k, v in os.environ.items() if k not in ("PATROL_DATABASE_URL", "PATROL_SECRET_KEY")}
     # The plain serve must not sync advisories from the internet either.
-    env.update(PATROL_INSTANCE_PATH=str(instance), PATROL_SCAN_WORKERS="1", PATROL_ADVISORY_SYNC_INTERVAL="0")
+    env.update(PATROL_INSTANCE_PATH=str(instance), PATROL_SCAN_WORKERS="1")
     for _ in range(2):
         with serving(["--demo", "--port", "0"], env, tmp_path) as (_, output):
             url, key, secret, _ = demo_facts(output)

@@ -18,8 +18,7 @@ from tests.support.serving import PATROL, demo_facts, serving
 
 @pytest.fixture
 def demo_server(database_url, tmp_path):
-    env = {**os.environ, "PATROL_DATABASE_URL": database_url, "PATROL_SCAN_WORKERS": "1",
-           "PATROL_ADVISORY_SYNC_INTERVAL": "0"}
+    env = {**os.environ, "PATROL_DATABASE_URL": database_url, "PATROL_SCAN_WORKERS": "1"}
     env.pop("PATROL_SECRET_KEY", None)
     with serving(["--demo", "--port", "0"], env, tmp_path) as (process, output):
         yield process, output
@@ -92,7 +91,7 @@ def test_push_without_settings_says_what_is_missing(tmp_path):
 
 
 def test_serve_refuses_to_start_without_a_secret_key(database_url, tmp_path):
-    env = {**os.environ, "PATROL_DATABASE_URL": database_url, "PATROL_ADVISORY_SYNC_INTERVAL": "0"}
+    env = {**os.environ, "PATROL_DATABASE_URL": database_url}
     env.pop("PATROL_SECRET_KEY", None)
     done = subprocess.run([PATROL, "serve", "--port", "0"], env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)

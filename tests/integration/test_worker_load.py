@@ -49,7 +49,7 @@ def workers(app_config, tmp_path):
         env = {**os.environ, "PATROL_DATABASE_URL": app_config["DATABASE_URL"],
                "PATROL_SECRET_KEY": app_config["SECRET_KEY"], "PATROL_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
                "PATROL_WEBHOOK_POLL_INTERVAL": "0.2", "PATROL_WEBHOOK_CLAIM_BATCH": "20",
-               "PATROL_WEBHOOK_RETRY_SCHEDULE": "0.1,0.2,0.3", "PATROL_ADVISORY_SYNC_INTERVAL": "0",
+               "PATROL_WEBHOOK_RETRY_SCHEDULE": "0.1,0.2,0.3",
                "PATROL_METRICS_PORT": str(ports[-1])}
         with open(tmp_path / f"worker-{n}.log", "wb") as log:
             started.append(subprocess.Popen([*PATROL, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT))

@@ -58,7 +58,7 @@ class Workers:
     def __init__(self, database_url: str, secret_key: str, log_folder) -> None:
         self.env = {**os.environ, "PATROL_DATABASE_URL": database_url, "PATROL_SECRET_KEY": secret_key,
                     "PATROL_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8", "PATROL_WEBHOOK_TIMEOUT": "2",
-                    "PATROL_WEBHOOK_POLL_INTERVAL": "0.2", "PATROL_ADVISORY_SYNC_INTERVAL": "0",
+                    "PATROL_WEBHOOK_POLL_INTERVAL": "0.2",
                     "PATROL_WEBHOOK_RETRY_SCHEDULE": ",".join(["0.1", "0.2", "0.4"] + ["0.5"] * 12),
                     "PATROL_WEBHOOK_DISABLE_AFTER": "86400", "PATROL_WEBHOOK_MAX_SLOTS_PER_WEBHOOK": "8"}
         self.log_folder, self.running, self.started = log_folder, [], 0

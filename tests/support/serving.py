@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,12 +28,13 @@ def read_until(process: subprocess.Popen, marker: str, deadline: float) -> list[
 
 
 @contextmanager
-def serving(args: list[str], env: dict[str, str], cwd: Path) -> Iterator[tuple[subprocess.Popen, str]]:
-    """`patrol serve ARGS` until it says it runs; yields the process and what it printed."""
-    process = subprocess.Popen([PATROL, "serve", *args], env=env, cwd=cwd,
+def running(command: list[str], env: dict[str, str], cwd: Path, marker: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`patrol COMMAND` until it prints `marker`; yields the process and what it printed,
+    then stops it with SIGTERM as a supervisor would, and kills it if it does not stop."""
+    process = subprocess.Popen([PATROL, *command], env=env, cwd=cwd,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        yield process, "\n".join(read_until(process, RUNNING, time.monotonic() + 60))
+        yield process, "\n".join(read_until(process, marker, time.monotonic() + 60))
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -40,6 +42,11 @@ def serving(args: list[str], env: dict[str, str], cwd: Path) -> Iterator[tuple[s
         except subprocess.TimeoutExpired:
             process.kill()
             raise
+
+
+def serving(args: list[str], env: dict[str, str], cwd: Path) -> ContextManager[tuple[subprocess.Popen, str]]:
+    """`patrol serve ARGS` until it says it runs."""
+    return running(["serve", *args], env, cwd, RUNNING)
 
 
 def demo_facts(output: str) -> tuple[str, str, str, int]:

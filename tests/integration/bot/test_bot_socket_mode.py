@@ -5,9 +5,6 @@ is answered over it; a refresh moves it to a new connection."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,12 +12,12 @@ import pytest
 from patrol import background
 from tests.support.slack_api_standin import Workspace
 from tests.support.slack_steps import TEAM
+from tests.support.serving import running
 from tests.support.socket_mode_standin import SocketModeStandin
 
 pytestmark = pytest.mark.extensions("bot")
 
 BOT = Workspace(team_id=TEAM, bot_token="xoxb-socket-token")
-PATROL = str(Path(sys.executable).with_name("patrol"))
 
 
 @pytest.fixture
@@ -79,29 +76,20 @@ def test_help_comes_back_in_the_ack_and_a_refresh_reconnects(socket, receivers, 
     assert ack["payload"]["text"].startswith("Patrol commands:")
 
 
-def _started(command, env):
+def _started(command: list[str], env: dict[str, str], cwd: Path) -> str:
     """What the command printed up to its `Slack:` line; then it is stopped."""
-    process = subprocess.Popen([PATROL, *command], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
-    try:
-        lines = []
-        for line in process.stdout:
-            lines.append(line)
-            if line.startswith("Slack:"):
-                break
-        return "".join(lines)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(15)
+    with running(command, env, cwd, "Slack:") as (_, printed):
+        return printed
 
 
-def test_serve_and_worker_say_which_way_slack_is_reached(database_url, slack_api, socket):
+def test_serve_and_worker_say_which_way_slack_is_reached(database_url, slack_api, socket, tmp_path):
     env = {**os.environ, "PATROL_DATABASE_URL": database_url, "PATROL_SECRET_KEY": "k" * 32,
            "SLACK_API_URL": slack_api.base_url, "SLACK_APP_TOKEN": slack_api.app_token}
     env.pop("SLACK_SIGNING_SECRET", None)
 
-    worker = _started(["worker"], env)
-    served = _started(["serve", "--port", "0"], {**env, "SLACK_APP_TOKEN": "", "SLACK_SIGNING_SECRET": "s" * 32})
+    worker = _started(["worker"], env, tmp_path)
+    served = _started(["serve", "--port", "0"], {**env, "SLACK_APP_TOKEN": "", "SLACK_SIGNING_SECRET": "s" * 32},
+                      tmp_path)
 
     assert "Slack: Socket Mode" in worker
     assert "Slack: HTTP mode" in served and "/slack/events" in served

@@ -32,18 +32,26 @@ import pytest
 
 T = TypeVar("T")
 HOST = "127.0.0.1"
+FIRST_PAUSE, LONGEST_PAUSE = 0.02, 0.2  # seconds between polls in wait_until
 
 
 def wait_until(condition: Callable[[], T], timeout: float = 15.0, what: str = "the condition") -> T:
-    """Poll `condition` until it returns something truthy, and return that; fail after `timeout` s."""
+    """Poll `condition` until it returns something truthy, and return that; fail after `timeout` s.
+
+    The pause grows from 20 ms to 200 ms, as a considerate client's would: a quick
+    condition is seen at once, and a long wait that polls the API stays within
+    its default rate limit (20 a second) on a slow machine.
+    """
     deadline = time.monotonic() + timeout
+    pause = FIRST_PAUSE
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up after {timeout:g} s waiting for {what}")
-        time.sleep(0.02)
+        time.sleep(pause)
+        pause = min(pause * 1.5, LONGEST_PAUSE)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ from typing import Protocol, TypeVar
 from flask import Flask
 
 log = logging.getLogger(__name__)
+# Seconds a stop waits for background work: a webhook send at its default timeout (15 s) finishes
+# and is recorded, within the 30 s a Kubernetes pod is given. PATROL_SHUTDOWN_GRACE changes it.
+STOP_GRACE = 20.0
 
 
 class Loop:
@@ -81,7 +84,7 @@ class Background:
         for loop in self.loops:
             loop.start()
 
-    def stop(self, grace: float = 10.0) -> None:
+    def stop(self, grace: float = STOP_GRACE) -> None:
         """Stop every service at once and wait `grace` seconds at most for them all.
 
         One service caught mid-tick (a sync waiting on a slow feed) must not hold

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from flask import Flask
 
+from patrol.background import STOP_GRACE
 from patrol.logformat import FORMATS as LOG_FORMATS
 
 Reader = Callable[[str], Any]
@@ -257,7 +258,8 @@ class Core:
     log_format: str = setting("PATROL_LOG_FORMAT", choice(*LOG_FORMATS), LOG_FORMATS[0], key="LOG_FORMAT")
     metrics_host: str = setting("PATROL_METRICS_HOST", text, "127.0.0.1", key="METRICS_HOST")
     metrics_port: int = setting("PATROL_METRICS_PORT", integer, 0, key="METRICS_PORT")
-    shutdown_grace: float = setting("PATROL_SHUTDOWN_GRACE", number, 10.0, key="SHUTDOWN_GRACE")
+    shutdown_grace: float = setting("PATROL_SHUTDOWN_GRACE", number, STOP_GRACE,
+                                   key="SHUTDOWN_GRACE")
     # Unset: every installed extension (patrol.extensions chooses and orders them).
     extensions: Sequence[str] | None = setting("PATROL_EXTENSIONS", extension_names, key="EXTENSIONS")
 

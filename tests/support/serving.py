@@ -31,7 +31,7 @@ def read_until(process: subprocess.Popen, marker: str, deadline: float) -> list[
 def running(command: list[str], env: dict[str, str], cwd: Path, marker: str) -> Iterator[tuple[subprocess.Popen, str]]:
     """`patrol COMMAND` until it prints `marker`; yields the process and what it printed,
     then stops it with SIGTERM as a supervisor would, and kills it if it does not stop."""
-    process = subprocess.Popen([PATROL, *command], env=env, cwd=cwd,
+    process = subprocess.Popen([PATROL, *command], env={**env, "PYTHONFAULTHANDLER": "1"}, cwd=cwd,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         yield process, "\n".join(read_until(process, marker, time.monotonic() + 60))
@@ -40,8 +40,20 @@ def running(command: list[str], env: dict[str, str], cwd: Path, marker: str) -> 
         try:
             process.wait(60)  # a loaded machine may take a while to finish in-flight work
         except subprocess.TimeoutExpired:
-            process.kill()
-            raise
+            raise AssertionError(f"`patrol {' '.join(command)}` did not stop on SIGTERM; "
+                                 f"where its threads were:\n{_threads_of(process)}") from None
+
+
+def _threads_of(process: subprocess.Popen) -> str:
+    """The end of what a hung process wrote, with every thread's stack: SIGABRT makes
+    Python's fault handler (PYTHONFAULTHANDLER) print them as the process dies."""
+    process.send_signal(signal.SIGABRT)
+    try:
+        _, errors = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, errors = process.communicate()
+    return errors[-20_000:]
 
 
 def serving(args: list[str], env: dict[str, str], cwd: Path) -> ContextManager[tuple[subprocess.Popen, str]]:

@@ -1,10 +1,8 @@
 """`patrol serve`: the web app under waitress, with the background loops."""
 from __future__ import annotations
 
-import contextlib
 import errno
 import secrets
-import signal
 
 import click
 from flask import Flask
@@ -12,6 +10,7 @@ from waitress import create_server
 from waitress.server import BaseWSGIServer
 
 from patrol import background, banners, config, logformat, migrate
+from patrol.cli import stopping
 from patrol.cli.apps import build_app
 from patrol.cli.errors import OperationalError, hide_password
 from patrol.db import get_db
@@ -33,34 +32,18 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
     url = f"http://{'[' + host + ']' if ':' in host else host}:{server.effective_port}"
     if demo:
         _set_up_demo(app, url)
-    background.get(app).start()
-    click.echo(f"Patrol is running at {url}/  (API: {url}/api)  Ctrl+C stops it.")
-    for line in banners.lines(app):
-        click.echo(line)
-    signal.signal(signal.SIGTERM, _terminate)
     try:
-        with contextlib.suppress(KeyboardInterrupt, _Terminated):
-            server.run()  # returns (or raises) once Ctrl+C or SIGTERM ends waitress's loop
+        with stopping.until_stopped():
+            background.get(app).start()
+            click.echo(f"Patrol is running at {url}/  (API: {url}/api)  Ctrl+C stops it.")
+            for line in banners.lines(app):
+                click.echo(line)
+            server.run()  # waitress's loop wakes every second, so a signal's Stopped is raised in it
     finally:
         click.echo("Stopping.")
         server.close()
         background.get(app).stop(config.of(app, config.Core).shutdown_grace)
     click.echo("Stopped.")
-
-
-class _Terminated(SystemExit):
-    """SIGTERM, raised in the main thread so that it leaves waitress's loop at once.
-
-    A SystemExit, because waitress lets only that and KeyboardInterrupt through
-    its channel handlers: any other exception raised while one runs (a signal
-    landing as a client's connection closes) is logged and swallowed, and the
-    server would keep running. Closing the listening socket from the handler
-    instead leaves the loop running while any other channel is still open.
-    """
-
-
-def _terminate(*_: object) -> None:
-    raise _Terminated
 
 
 def _demo_settings() -> dict:

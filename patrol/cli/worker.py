@@ -1,13 +1,12 @@
 """`patrol worker`: every background loop without the web app, for scaling out."""
 from __future__ import annotations
 
-import signal
-import threading
 from typing import Any
 
 import click
 
 from patrol import background, banners, config, logformat, metrics, migrate
+from patrol.cli import stopping
 from patrol.cli.apps import build_app
 from patrol.cli.errors import OperationalError
 
@@ -24,16 +23,18 @@ def worker(concurrency: int | None) -> None:
     app = build_app(_overrides(concurrency))
     logformat.configure(config.of(app, config.Core).log_format)
     migrate.upgrade(app)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    background.get(app).start()
-    port = metrics.serve_on_port(app)
-    click.echo("Patrol worker running" + (f", metrics on port {port}" if port else "") + "; Ctrl+C stops it.")
-    for line in banners.lines(app):
-        click.echo(line)
-    stop.wait()
-    background.get(app).stop(config.of(app, config.Core).shutdown_grace)
+    try:
+        with stopping.until_stopped():
+            background.get(app).start()
+            port = metrics.serve_on_port(app)
+            click.echo("Patrol worker running" + (f", metrics on port {port}" if port else "") + "; Ctrl+C stops it.")
+            for line in banners.lines(app):
+                click.echo(line)
+            stopping.wait_forever()
+    finally:
+        click.echo("Stopping.")
+        background.get(app).stop(config.of(app, config.Core).shutdown_grace)
+    click.echo("Stopped.")
 
 
 def _overrides(concurrency: int | None) -> dict[str, Any] | None:

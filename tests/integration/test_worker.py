@@ -13,7 +13,6 @@ from patrol.cli import main
 from patrol.models import Scan
 from webhooks.models import SUCCEEDED, Delivery
 from tests.support.receivers import Answer, receivers, wait_until  # noqa: F401 - `receivers` is a fixture
-from tests.support.serving import running
 from tests.support.webhook_calls import add_webhook, record_events
 
 PATROL = [sys.executable, "-c", "from patrol.cli import main; main()"]
@@ -85,16 +84,3 @@ def test_the_worker_runs_scans_too(client, db, make_account, make_server, start_
 
     wait_until(lambda: status() == "finished", timeout=60, what="the worker to run the scan")
 
-
-def test_a_worker_caught_mid_sync_stops_on_sigterm_and_names_what_it_left(app_config, receivers, tmp_path):
-    feed = receivers(Answer(hang=True))  # a feed that never answers: the exploit sync waits on it
-    env = {**os.environ, "PATROL_DATABASE_URL": app_config["DATABASE_URL"],
-           "PATROL_SECRET_KEY": app_config["SECRET_KEY"], "PATROL_ADVISORY_SYNC_INTERVAL": "3600",
-           "PATROL_KEV_URL": feed.url("/kev.json"), "PATROL_EPSS_URL": feed.url("/epss.csv.gz"),
-           "PATROL_ADVISORY_TIMEOUT": "600", "PATROL_SHUTDOWN_GRACE": "1"}
-
-    with running(["worker"], env, tmp_path, "Patrol worker running") as (process, _):
-        wait_until(lambda: feed.open_requests >= 1, timeout=60, what="the exploit sync to wait on its feed")
-
-    assert process.returncode == 0
-    assert "left to end with the process: exploit-sync" in process.stderr.read()

@@ -6,7 +6,10 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,21 +53,24 @@ def test_sigterm_that_lands_on_another_thread_still_stops_the_process(name, env,
     assert "Stopped." in process.stdout.read()
 
 
-def test_a_worker_caught_mid_sync_stops_within_its_grace_and_names_what_it_left(env, stuck_feed, tmp_path):
-    env["PATROL_SHUTDOWN_GRACE"] = "1"
+@contextmanager
+def worker_mid_sync(env: dict[str, str], feed: Receiver, cwd: Path, grace: int) -> Iterator[subprocess.Popen]:
+    """A `patrol worker` with the given stop grace, once its exploit sync waits on `feed`."""
+    with running(["worker"], {**env, "PATROL_SHUTDOWN_GRACE": str(grace)}, cwd, WORKER_RUNNING) as (process, _):
+        wait_until(lambda: feed.open_requests >= 1, timeout=60, what="the exploit sync to wait on its feed")
+        yield process
 
-    with running(["worker"], env, tmp_path, WORKER_RUNNING) as (process, _):
-        wait_until(lambda: stuck_feed.open_requests >= 1, timeout=60, what="the exploit sync to wait on its feed")
+
+def test_a_worker_caught_mid_sync_stops_within_its_grace_and_names_what_it_left(env, stuck_feed, tmp_path):
+    with worker_mid_sync(env, stuck_feed, tmp_path, grace=1) as process:
+        pass  # leaving the block sends SIGTERM
 
     assert process.returncode == 0
     assert "left to end with the process: exploit-sync" in process.stderr.read()
 
 
 def test_a_second_sigterm_during_the_stop_ends_the_worker_at_once(env, stuck_feed, tmp_path):
-    env["PATROL_SHUTDOWN_GRACE"] = "600"
-
-    with running(["worker"], env, tmp_path, WORKER_RUNNING) as (process, _):
-        wait_until(lambda: stuck_feed.open_requests >= 1, timeout=60, what="the exploit sync to wait on its feed")
+    with worker_mid_sync(env, stuck_feed, tmp_path, grace=600) as process:
         process.send_signal(signal.SIGTERM)
         read_until(process, "Stopping.", time.monotonic() + 60)
         process.send_signal(signal.SIGTERM)

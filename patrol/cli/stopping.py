@@ -10,6 +10,7 @@ own lock, and deadlock the stop.
 """
 from __future__ import annotations
 
+import contextlib
 import signal
 import time
 from collections.abc import Iterator
@@ -39,9 +40,8 @@ def until_stopped() -> Iterator[None]:
     for each in SIGNALS:
         signal.signal(each, _raise_stopped)
     try:
-        yield
-    except Stopped:
-        pass
+        with contextlib.suppress(Stopped):
+            yield
     finally:
         for each in SIGNALS:
             signal.signal(each, signal.SIG_DFL)

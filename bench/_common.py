@@ -47,7 +47,7 @@ def check_loopback(url: str) -> None:
         if ipaddress.ip_address(host).is_loopback:
             return
     except ValueError:
-        pass
+        pass  # a name other than localhost: never resolved, refused as it is
     raise NotLoopback(f"the database must be on loopback, not {host}")
 
 

@@ -22,6 +22,7 @@ import sys
 import time
 from collections import defaultdict
 from contextlib import ExitStack
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -40,6 +41,8 @@ EVENTS = 1000  # x 2 subscribed webhooks: 2,000 deliveries
 KILLS = 6
 RUN_LIMIT = 300.0  # seconds for everything to be delivered
 PATROL = [sys.executable, "-c", "from patrol.cli import main; main()"]
+RUNNING = "Patrol worker running"
+START_TRIES = 3
 
 
 @pytest.fixture
@@ -61,13 +64,27 @@ class Workers:
                     "PATROL_WEBHOOK_POLL_INTERVAL": "0.2",
                     "PATROL_WEBHOOK_RETRY_SCHEDULE": ",".join(["0.1", "0.2", "0.4"] + ["0.5"] * 12),
                     "PATROL_WEBHOOK_DISABLE_AFTER": "86400", "PATROL_WEBHOOK_MAX_SLOTS_PER_WEBHOOK": "8"}
-        self.log_folder, self.running, self.started = log_folder, [], 0
+        self.log_folder, self.running, self.started, self.launched = log_folder, [], 0, 0
 
     def start(self) -> None:
-        with open(self.log_folder / f"worker-{self.started}.log", "wb") as log:
-            self.running.append(subprocess.Popen([*PATROL, "worker", "--concurrency", "8"], env=self.env,
-                                                 stdout=log, stderr=subprocess.STDOUT))
-        self.started += 1
+        """One more running worker. A worker that cannot use the database as it starts stops at
+        once with a one-line error (by design); like a supervisor, this starts it again."""
+        for _ in range(START_TRIES):
+            process, log = self._launch()
+            if wait_until(lambda: process.poll() is not None or RUNNING in log.read_text(),  # noqa: B023
+                          timeout=60, what="the worker to start or stop") and process.poll() is None:
+                self.running.append(process)
+                self.started += 1
+                return
+        raise AssertionError(f"no worker started in {START_TRIES} tries; see {log}")
+
+    def _launch(self) -> tuple[subprocess.Popen, Path]:
+        path = self.log_folder / f"worker-{self.launched}.log"
+        self.launched += 1
+        with open(path, "wb") as log:
+            process = subprocess.Popen([*PATROL, "worker", "--concurrency", "8"], env=self.env,
+                                       stdout=log, stderr=subprocess.STDOUT)
+        return process, path
 
     def kill_one(self, chance: random.Random) -> None:
         victim = self.running.pop(chance.randrange(len(self.running)))

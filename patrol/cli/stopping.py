@@ -14,7 +14,6 @@ import contextlib
 import signal
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 NAP = 0.5  # seconds the main thread sleeps at a time while it waits to be stopped
@@ -30,7 +29,7 @@ class Stopped(SystemExit):
     """
 
 
-@contextmanager
+@contextlib.contextmanager
 def until_stopped() -> Iterator[None]:
     """Run the body until Ctrl+C or SIGTERM; the code after it stops what the body started.
 
